@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what drydock and its tests need on Debian bookworm (as root), skipping what is there.
+#   scripts/setup.sh            runtime needs (runc, zstd, ...) + npm deps + build
+#   scripts/setup.sh --test     also the peers and fixtures tools the test suite uses
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runtime_pkgs=(runc zstd xz-utils bzip2 git ca-certificates)
+test_pkgs=(docker-registry apache2-utils skopeo umoci podman buildah docker.io busybox-static debootstrap golang-go tmux fuse-overlayfs uidmap iproute2)
+
+want=("${runtime_pkgs[@]}")
+[[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # docker.io's postinst starts no daemon here (no systemd); drydock never needs one.
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian's docker-registry package starts a registry on :5000 when systemd exists; tests start their own.
+  systemctl disable --now docker-registry >/dev/null 2>&1 || true
+fi
+
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npx tsc -p .
