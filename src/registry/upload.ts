@@ -1,0 +1,116 @@
+/**
+ * Blob uploads (distribution spec "push"): POST to open a session, then either one PUT with
+ * the whole blob (monolithic) or PATCHes of fixed-size ranges and a closing PUT (chunked).
+ * A failed upload is retried from a fresh session: a half-written session cannot be trusted.
+ */
+import { PassThrough, type Readable } from 'node:stream';
+import { DrydockError } from '../util/errors.js';
+import type { Descriptor, Digest } from '../image/oci.js';
+import { repositoryScope } from './auth/authorizer.js';
+import type { RegistryClient, RegistryResponse } from './client.js';
+import { DEFAULT_RETRY, RegistryHttpError, backoff, isRetryableNetworkError, isRetryableStatus } from './http.js';
+
+/** Opens the blob's bytes, or a byte range of them (inclusive `end`, as in Content-Range). */
+export type BlobSource = (range?: { start: number; end: number }) => Readable;
+
+export interface UploadOptions {
+  /** Upload in PATCH chunks of this many bytes when the blob is larger; else one PUT. */
+  chunkSize?: number;
+  /** Bytes sent so far for this blob. */
+  onProgress?: (sent: number) => void;
+  signal?: AbortSignal;
+}
+
+function location(res: RegistryResponse, what: string, host: string): URL {
+  const loc = res.headers.location;
+  const value = Array.isArray(loc) ? loc[0] : loc;
+  if (!value) throw new DrydockError('REGISTRY', `${host}: ${what}: registry sent no upload location`);
+  return new URL(value, res.url);
+}
+
+async function openSession(client: RegistryClient, repo: string, query = '', extraScopes: string[] = []): Promise<RegistryResponse> {
+  return client.send({
+    method: 'POST', path: `/v2/${repo}/blobs/uploads/${query}`,
+    scopes: [repositoryScope(repo, ['pull', 'push']), ...extraScopes],
+    headers: { 'content-length': '0' },
+  });
+}
+
+export async function mountBlob(client: RegistryClient, repo: string, digest: Digest, fromRepo: string): Promise<boolean> {
+  const query = `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromRepo)}`;
+  const res = await openSession(client, repo, query, [repositoryScope(fromRepo, ['pull'])]);
+  if (res.status === 201) {
+    await res.body.dump();
+    return true;
+  }
+  if (res.status === 202) {
+    // The registry opened an ordinary upload instead; cancel it, the caller uploads afresh.
+    await res.body.dump();
+    const loc = location(res, `mount ${digest}`, client.host);
+    const del = await client.send({ method: 'DELETE', path: loc, scopes: [repositoryScope(repo, ['pull', 'push'])], retry: false }).catch(() => undefined);
+    await del?.body.dump();
+    return false;
+  }
+  return client.fail(res, `mount ${digest} from ${fromRepo}`);
+}
+
+function counted(stream: Readable, onData: (n: number) => void): Readable {
+  const tap = new PassThrough();
+  stream.on('error', (e) => tap.destroy(e));
+  tap.on('data', (c: Buffer) => onData(c.length));
+  return stream.pipe(tap);
+}
+
+export async function uploadBlob(client: RegistryClient, repo: string, desc: Descriptor, source: BlobSource, opts: UploadOptions = {}): Promise<void> {
+  const retry = DEFAULT_RETRY;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await uploadOnce(client, repo, desc, source, opts);
+      return;
+    } catch (e) {
+      const transient = isRetryableNetworkError(e) || (e instanceof RegistryHttpError && isRetryableStatus(e.status))
+        || (e instanceof DrydockError && e.cause !== undefined && isRetryableNetworkError(e.cause));
+      if (!transient || attempt + 1 >= retry.attempts) throw e;
+      await backoff(retry, attempt, opts.signal);
+    }
+  }
+}
+
+async function uploadOnce(client: RegistryClient, repo: string, desc: Descriptor, source: BlobSource, opts: UploadOptions): Promise<void> {
+  const scopes = [repositoryScope(repo, ['pull', 'push'])];
+  const start = await openSession(client, repo);
+  if (start.status !== 202) await client.fail(start, `start upload of ${desc.digest}`);
+  await start.body.dump();
+  let loc = location(start, `start upload of ${desc.digest}`, client.host);
+  let sent = 0;
+  const progress = (n: number) => { sent += n; opts.onProgress?.(sent); };
+
+  const chunk = opts.chunkSize;
+  if (chunk && chunk > 0 && desc.size > chunk) {
+    for (let offset = 0; offset < desc.size; offset += chunk) {
+      const end = Math.min(offset + chunk, desc.size) - 1;
+      const res = await client.send({
+        method: 'PATCH', path: loc, scopes, retry: false,
+        headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${end}`, 'content-length': String(end - offset + 1) },
+        body: () => counted(source({ start: offset, end }), progress),
+      });
+      if (res.status !== 202) await client.fail(res, `upload chunk ${offset}-${end} of ${desc.digest}`);
+      await res.body.dump();
+      loc = location(res, `upload chunk of ${desc.digest}`, client.host);
+    }
+    loc.searchParams.set('digest', desc.digest);
+    const done = await client.send({ method: 'PUT', path: loc, scopes, retry: false, headers: { 'content-length': '0' } });
+    if (done.status !== 201) await client.fail(done, `finish upload of ${desc.digest}`, done.status === 400 ? 'DIGEST' : 'REGISTRY');
+    await done.body.dump();
+    return;
+  }
+
+  loc.searchParams.set('digest', desc.digest);
+  const res = await client.send({
+    method: 'PUT', path: loc, scopes, retry: false,
+    headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
+    body: () => counted(source(), progress),
+  });
+  if (res.status !== 201) await client.fail(res, `upload ${desc.digest}`, res.status === 400 ? 'DIGEST' : 'REGISTRY');
+  await res.body.dump();
+}
