@@ -1,0 +1,134 @@
+/**
+ * The image store: references -> manifest/index descriptors, one file per reference under
+ * <root>/refs/<sha256(ref)>.json, replaced atomically (temp + rename). One file per reference
+ * means no read-modify-write, so concurrent taggers never lose each other's updates.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DrydockError } from '../util/errors.js';
+import type { Descriptor, Digest } from '../image/oci.js';
+import { isDigest } from '../image/digest.js';
+import { parseReference, type ImageReference } from '../image/reference.js';
+import { resolveFromContent } from '../image/resolve.js';
+import type { ContentStore } from './content.js';
+import { atomicWrite, isNotFound } from './fsutil.js';
+
+export interface ImageRecord {
+  /** Normalised reference: docker.io/library/busybox:latest */
+  ref: string;
+  /** Manifest or index descriptor. */
+  target: Descriptor;
+  created: string;
+}
+
+export class ImageStore {
+  readonly dir: string;
+
+  constructor(root: string, private readonly tmpDir: string, private readonly content: ContentStore) {
+    this.dir = join(root, 'refs');
+  }
+
+  private file(ref: string): string {
+    return join(this.dir, `${createHash('sha256').update(ref).digest('hex')}.json`);
+  }
+
+  /** Finds an image by reference (any form parseReference takes) or by id (config digest or a unique prefix). */
+  async get(ref: string): Promise<ImageRecord | undefined> {
+    let parsed: ImageReference | undefined;
+    try {
+      parsed = parseReference(ref);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed) {
+      const rec = await this.read(parsed.toString());
+      if (rec) return rec;
+      if (parsed.digest) {
+        // name@digest also finds an image of that repository whose manifest has that digest.
+        const byDigest = (await this.list()).find((r) => r.target.digest === parsed!.digest && repositoryOf(r.ref) === parsed!.repository);
+        if (byDigest) return byDigest;
+      }
+    }
+    const id = /^(?:sha256:)?([a-f0-9]{1,64})$/.exec(ref);
+    if (!id) return undefined;
+    const matches = new Map<Digest, ImageRecord>();
+    for (const r of await this.list()) {
+      const imageId = await this.imageId(r).catch(() => undefined);
+      if (imageId && imageId.slice(7).startsWith(id[1]!) && !matches.has(imageId)) matches.set(imageId, r);
+    }
+    if (matches.size > 1) throw new DrydockError('USAGE', `image id prefix ${JSON.stringify(ref)} is ambiguous`);
+    return matches.values().next().value;
+  }
+
+  /** Every record pointing at the image with this id. */
+  async byId(id: Digest): Promise<ImageRecord[]> {
+    const out: ImageRecord[] = [];
+    for (const r of await this.list()) if ((await this.imageId(r).catch(() => undefined)) === id) out.push(r);
+    return out;
+  }
+
+  /** The image id (config digest of the host-platform manifest), as docker shows it. */
+  async imageId(r: ImageRecord): Promise<Digest> {
+    return (await resolveFromContent(this.content, r.target)).configDescriptor.digest;
+  }
+
+  async put(ref: string, target: Descriptor): Promise<void> {
+    if (!isDigest(target.digest)) throw new DrydockError('USAGE', `invalid target digest ${String(target.digest)}`);
+    const name = parseReference(ref).toString();
+    const rec: ImageRecord = { ref: name, target: { mediaType: target.mediaType, digest: target.digest, size: target.size, ...(target.annotations ? { annotations: target.annotations } : {}) }, created: new Date().toISOString() };
+    await atomicWrite(this.tmpDir, this.file(name), JSON.stringify(rec));
+  }
+
+  async delete(ref: string): Promise<boolean> {
+    const name = parseReference(ref).toString();
+    try {
+      await unlink(this.file(name));
+      return true;
+    } catch (e) {
+      if (isNotFound(e)) return false;
+      throw e;
+    }
+  }
+
+  async list(): Promise<ImageRecord[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (e) {
+      if (isNotFound(e)) return [];
+      throw e;
+    }
+    const out: ImageRecord[] = [];
+    for (const n of names.filter((x) => x.endsWith('.json')).sort()) {
+      const rec = await this.readFile(join(this.dir, n));
+      if (rec) out.push(rec);
+    }
+    return out.sort((a, b) => a.ref.localeCompare(b.ref));
+  }
+
+  /** Record files that cannot be parsed (fsck reports and removes them). */
+  async invalidFiles(): Promise<string[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const bad: string[] = [];
+    for (const n of names) if (!n.endsWith('.json') || !(await this.readFile(join(this.dir, n)))) bad.push(join(this.dir, n));
+    return bad;
+  }
+
+  private async read(name: string): Promise<ImageRecord | undefined> {
+    return this.readFile(this.file(name));
+  }
+
+  private async readFile(p: string): Promise<ImageRecord | undefined> {
+    try {
+      const rec = JSON.parse(await readFile(p, 'utf8')) as ImageRecord;
+      return typeof rec.ref === 'string' && isDigest(rec.target?.digest) ? rec : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function repositoryOf(ref: string): string {
+  return parseReference(ref, { defaultTag: false }).repository;
+}
