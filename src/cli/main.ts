@@ -9,6 +9,10 @@ type Registrar = (program: Command) => void;
 
 // One line per subcommand module; each module exports `register(program)`.
 const commands: Array<() => Promise<{ register: Registrar }>> = [
+  () => import('./commands/pull.js'),
+  () => import('./commands/push.js'),
+  () => import('./commands/login.js'),
+  () => import('./commands/logout.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

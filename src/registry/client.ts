@@ -162,7 +162,7 @@ export class RegistryClient {
           const nowAuth = await this.auth.header(req.scopes);
           if (nowAuth !== undefined) continue;
         }
-        throw await this.unauthorized(text, authorization !== undefined);
+        throw await this.unauthorized(text, authorization, res.headers['www-authenticate']);
       }
       if (status === 403) {
         const { text } = registryErrorText(await res.body.text());
@@ -177,13 +177,14 @@ export class RegistryClient {
     }
   }
 
-  private async unauthorized(body: string, sentCredentials: boolean): Promise<DrydockError> {
+  private async unauthorized(body: string, authorization: string | undefined, challenge: string | string[] | undefined): Promise<DrydockError> {
     const { text } = registryErrorText(body);
-    const hasCreds = await this.auth.hasCredentials();
-    let msg = `${this.host}: unauthorized: ${text || 'authentication required'}`;
-    if (!hasCreds) msg += ` (not logged in; run: drydock login ${this.endpoint.domain})`;
-    else if (!sentCredentials && this.auth.scheme === 'basic') msg += ' (credentials were not accepted)';
-    return new DrydockError('AUTH', msg);
+    if (!(await this.auth.hasCredentials())) {
+      return new DrydockError('AUTH', `${this.host}: unauthorized: ${text || 'authentication required'} (not logged in; run: drydock login ${this.endpoint.domain})`);
+    }
+    if (authorization?.startsWith('Basic ')) return new DrydockError('AUTH', `${this.host}: unauthorized: incorrect username or password`);
+    const scopeError = /error="?insufficient_scope/.test(String(challenge ?? ''));
+    return new DrydockError('AUTH', `${this.host}: ${scopeError ? 'denied: requested access to the resource is denied' : `unauthorized: ${text || 'authentication required'}`}`);
   }
 
   /** Throw the registry's error for an unexpected status. */

@@ -1,0 +1,43 @@
+/** Small helpers the pull and push paths share. */
+import { PassThrough, type Readable } from 'node:stream';
+import { DrydockError } from '../util/errors.js';
+
+/** Runs `fn` over `items` with at most `limit` in flight; the first failure rejects (others finish). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failed: { e: unknown } | undefined;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i]!);
+      } catch (e) {
+        failed ??= { e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failed) throw failed.e;
+  return results;
+}
+
+/** `pull busybox: <message>`: the operation and what the user typed, in front of a lower-level error. */
+export function withContext(e: unknown, what: string): unknown {
+  if (!(e instanceof DrydockError)) return e;
+  return new DrydockError(e.code, `${what}: ${e.message}`, { cause: e.cause ?? e, exitCode: e.exitCode });
+}
+
+/** Passes bytes through, reporting the running total (at most every 256 KiB, and at the end). */
+export function countBytes(src: Readable, report: (n: number) => void): Readable {
+  const out = new PassThrough();
+  let n = 0;
+  let lastReported = 0;
+  src.on('error', (e) => out.destroy(e));
+  out.on('data', (c: Buffer) => {
+    n += c.length;
+    if (n - lastReported >= 256 * 1024) { lastReported = n; report(n); }
+  });
+  out.on('end', () => { if (n !== lastReported) report(n); });
+  return src.pipe(out);
+}
