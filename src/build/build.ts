@@ -1,0 +1,119 @@
+/**
+ * `build()`: the one code path behind `drydock build` and `import { build } from 'drydock'`.
+ * Dockerfile → plan (frontend) → stages scheduled by the solver → image written to the store →
+ * outputs → size report. Every step of the way is reported as a BuildEvent.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve as resolvePath } from 'node:path';
+import type { BuildOptions } from './options.js';
+import type { BuildEvent, ImageSummary, StageSummary } from '../solver/events.js';
+import { stageLabel } from '../solver/events.js';
+import type { Digest, ImageConfig } from '../image/oci.js';
+import { hostPlatform } from '../image/oci.js';
+import { DrydockError } from '../util/errors.js';
+import { sizeReport, type SizeReport } from './summary.js';
+import { makeDispatcher, toSolveStages } from './program.js';
+import { exportOutputs } from './outputs.js';
+
+export interface BuildResult {
+  /** Image ID: the config digest, as docker shows it. */
+  imageId: Digest;
+  manifestDigest: Digest;
+  refs: string[];
+  config: ImageConfig;
+  report: SizeReport;
+  warnings: string[];
+  events: BuildEvent[];
+}
+
+export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const events: BuildEvent[] = [];
+  const emit = (e: BuildEvent) => { events.push(e); opts.onEvent?.(e); };
+
+  const [{ openStore, defaultRoot }, { openSnapshotter }, { planBuild }, { openContext }] = await Promise.all([
+    import('../store/index.js'), import('../snapshot/index.js'), import('../dockerfile/index.js'), import('../context/index.js'),
+  ]);
+
+  const { text, file, dockerfilePath } = await readDockerfile(opts);
+  const platform = hostPlatform();
+  const plan = planBuild(text, { file, target: opts.target, buildArgs: definedArgs(opts.buildArgs), buildPlatform: platform, targetPlatform: platform });
+  const warnings: string[] = [];
+  for (const w of plan.warnings) {
+    warnings.push(w.message);
+    emit({ type: 'warning', time: Date.now(), message: w.message, line: w.location?.line, rule: w.rule });
+  }
+
+  const store = await openStore(opts.root ?? defaultRoot());
+  const snapshotter = await openSnapshotter(store.root, { driver: opts.snapshotter ?? 'auto' });
+  const context = await openContext(typeof opts.context === 'string' ? { dir: opts.context } : { tar: opts.context.tar }, { dockerfilePath });
+  try {
+    const { solve } = await import('../solver/solve.js');
+    const { StepCache } = await import('../solver/cache.js');
+    const { LayerSizes } = await import('../solver/layer-size.js');
+    const { ImageResolver } = await import('../solver/images.js');
+    const { hashSources } = await import('../context/index.js');
+
+    const stages = toSolveStages(plan, opts);
+    emit({ type: 'build-start', time: started, target: stageLabel(plan.target.index, plan.target.name), stages: stages.map((s) => ({ index: s.index, name: s.name, base: s.base.kind === 'image' ? s.base.ref : s.base.kind === 'stage' ? `stage ${s.base.index}` : 'scratch' })) });
+    const ws = { store, snapshotter, sizes: new LayerSizes(store.root), sourceDateEpoch: opts.sourceDateEpoch };
+    const memoPath = join(store.root, 'cache', 'context-memo.json');
+    const images = new ImageResolver(store, { pull: !!opts.pull, platform, emit, signal: opts.signal });
+    const solved = await solve(stages, plan.target.index, {
+      ws,
+      cache: new StepCache(store.root, store),
+      images,
+      context,
+      platform,
+      defaultNetwork: opts.network === 'none' ? 'none' : 'host',
+      dispatch: makeDispatcher(plan, opts, platform),
+      emit,
+      hashContext: async (sel) => (await hashSources(context, sel.sources, { exclude: sel.exclude, memoPath })).digest,
+    }, opts.signal);
+
+    const target = solved.target;
+    const config = withLabels(target.config, opts.labels);
+    const { stageSize } = await import('../solver/solve.js');
+    const written = await exportOutputs({ store, ws, config, layers: target.layers, tags: opts.tags ?? [], outputs: opts.outputs, emit });
+
+    const stageSummaries: StageSummary[] = [];
+    for (const s of stages) {
+      const r = solved.results.get(s.index)!;
+      stageSummaries.push({ index: s.index, name: s.name, size: await stageSize(ws, r), layers: r.layers.length, inImage: s.index === plan.target.index, cachedSteps: r.cachedSteps, steps: r.steps });
+    }
+    const image: ImageSummary = {
+      id: written.imageId, manifestDigest: written.manifestDigest, refs: written.refs,
+      size: stageSummaries.find((s) => s.inImage)!.size, layers: target.layers.length,
+    };
+    const report = sizeReport(stageSummaries, image);
+    emit({ type: 'build-done', time: Date.now(), image, stages: stageSummaries, duration: Date.now() - started });
+    return { imageId: written.imageId, manifestDigest: written.manifestDigest, refs: written.refs, config, report, warnings, events };
+  } finally {
+    await context.release();
+  }
+}
+
+async function readDockerfile(opts: BuildOptions): Promise<{ text: string; file: string; dockerfilePath?: string }> {
+  if (opts.dockerfileText !== undefined) return { text: opts.dockerfileText, file: 'Dockerfile' };
+  const path = opts.dockerfile
+    ? resolvePath(opts.dockerfile)
+    : typeof opts.context === 'string' ? join(resolvePath(opts.context), 'Dockerfile') : undefined;
+  if (!path) throw new DrydockError('USAGE', 'a build context from stdin needs a Dockerfile: use -f PATH');
+  try {
+    return { text: await readFile(path, 'utf8'), file: basename(path), dockerfilePath: path };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DrydockError('NOT_FOUND', code === 'ENOENT' ? `failed to read Dockerfile: open ${path}: no such file or directory` : `failed to read Dockerfile ${path}: ${(e as Error).message}`);
+  }
+}
+
+function definedArgs(args?: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(args ?? {})) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function withLabels(config: ImageConfig, labels?: Record<string, string>): ImageConfig {
+  if (!labels || Object.keys(labels).length === 0) return config;
+  return { ...config, config: { ...config.config, Labels: { ...(config.config?.Labels ?? {}), ...labels } } };
+}

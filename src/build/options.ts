@@ -1,0 +1,72 @@
+/**
+ * The typed options of a build: what `drydock build` flags and `build()` callers provide.
+ */
+import type { Readable } from 'node:stream';
+import type { EventSink } from '../solver/events.js';
+import { DrydockError } from '../util/errors.js';
+
+export type OutputType = 'image' | 'docker' | 'oci' | 'tar' | 'local';
+
+export interface OutputSpec {
+  type: OutputType;
+  dest?: string;
+  name?: string;
+  attrs: Record<string, string>;
+}
+
+export interface BuildOptions {
+  /** Context directory, or a tar stream of one (`drydock build - < ctx.tar`). */
+  context: string | { tar: Readable };
+  /** Dockerfile path (relative to the current directory); default `<context>/Dockerfile`. */
+  dockerfile?: string;
+  /** Dockerfile text (e.g. read from stdin); wins over `dockerfile`. */
+  dockerfileText?: string;
+  tags?: string[];
+  target?: string;
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  noCache?: boolean;
+  /** Stages (by name) whose steps ignore the cache. */
+  noCacheFilter?: string[];
+  pull?: boolean;
+  network?: 'default' | 'none' | 'host';
+  platform?: string;
+  outputs?: OutputSpec[];
+  /** Store root; default per `defaultRoot()`. */
+  root?: string;
+  /** Clamp timestamps (history, config, layer mtimes) for reproducible images. */
+  sourceDateEpoch?: number;
+  snapshotter?: 'overlay' | 'copy' | 'auto';
+  onEvent?: EventSink;
+  signal?: AbortSignal;
+}
+
+/** `type=local,dest=out` → {type:'local', dest:'out'}; a bare path means `type=local,dest=PATH` like buildx. */
+export function parseOutputSpec(spec: string): OutputSpec {
+  if (!spec.includes('=')) {
+    return spec === '-' ? { type: 'tar', dest: '-', attrs: {} } : { type: 'local', dest: spec, attrs: {} };
+  }
+  const attrs: Record<string, string> = {};
+  for (const part of spec.split(',')) {
+    const i = part.indexOf('=');
+    if (i <= 0) throw new DrydockError('USAGE', `invalid output "${spec}": expected key=value pairs`);
+    attrs[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  const type = attrs.type as OutputType | undefined;
+  const known: OutputType[] = ['image', 'docker', 'oci', 'tar', 'local'];
+  if (!type || !known.includes(type)) {
+    throw new DrydockError('USAGE', `invalid output "${spec}": type must be one of ${known.join(', ')}`);
+  }
+  const { dest, name } = attrs;
+  delete attrs.type; delete attrs.dest; delete attrs.name;
+  if (type !== 'image' && !dest) throw new DrydockError('USAGE', `output type=${type} needs dest=PATH`);
+  return { type, dest, name, attrs };
+}
+
+/** `K=V` → [K, V]; a bare `K` takes its value from the environment, like docker build. */
+export function parseKeyValue(s: string, what: string, env: NodeJS.ProcessEnv = process.env): [string, string | undefined] {
+  const i = s.indexOf('=');
+  if (i === 0) throw new DrydockError('USAGE', `invalid ${what} "${s}": empty name`);
+  if (i < 0) return [s, env[s]];
+  return [s.slice(0, i), s.slice(i + 1)];
+}

@@ -1,0 +1,96 @@
+/**
+ * The work behind `drydock build`: turn flags into BuildOptions, pick a progress renderer,
+ * run the build, print the size summary, write --iidfile / --metadata-file.
+ */
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from '../build/build.js';
+import { parseKeyValue, parseOutputSpec, type BuildOptions } from '../build/options.js';
+import { formatSizeReport } from '../build/summary.js';
+import { plainRenderer } from './progress/plain.js';
+import { readStdinContext } from './stdin.js';
+import { DrydockError } from '../util/errors.js';
+import type { BuildEvent } from '../solver/events.js';
+
+export async function runBuild(contextArg: string, o: Record<string, unknown>, root?: string): Promise<number> {
+  const list = (k: string) => (o[k] as string[] | undefined) ?? [];
+  const quiet = !!o.quiet || o.progress === 'quiet';
+  const opts: BuildOptions = {
+    context: contextArg,
+    root,
+    tags: list('tag'),
+    target: o.target as string | undefined,
+    buildArgs: Object.fromEntries(list('buildArg').map((s) => parseKeyValue(s, 'build-arg')).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    labels: Object.fromEntries(list('label').map((s) => { const [k, v] = parseKeyValue(s, 'label', {}); return [k, v ?? '']; })),
+    noCache: o.cache === false,
+    noCacheFilter: list('noCacheFilter'),
+    pull: !!o.pull,
+    network: o.network as BuildOptions['network'],
+    outputs: list('output').map(parseOutputSpec),
+    snapshotter: o.snapshotter as BuildOptions['snapshotter'],
+    sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? parseEpoch(process.env.SOURCE_DATE_EPOCH) : undefined,
+  };
+  if (o.platform && o.platform !== 'linux/amd64' && o.platform !== `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`) {
+    throw new DrydockError('USAGE', `--platform ${String(o.platform)}: only the host platform is supported for now`);
+  }
+  let emptyContext: string | undefined;
+  if (o.file === '-') {
+    opts.dockerfileText = await readAll(process.stdin);
+  } else if (o.file) {
+    opts.dockerfile = o.file as string;
+  }
+  if (contextArg === '-') {
+    if (o.file === '-') throw new DrydockError('USAGE', 'cannot read both the context and the Dockerfile from stdin');
+    const stdin = await readStdinContext(process.stdin);
+    if (stdin.kind === 'tar') opts.context = { tar: stdin.stream };
+    else {
+      emptyContext = await mkdtemp(join(tmpdir(), 'drydock-ctx-'));
+      opts.context = emptyContext;
+      opts.dockerfileText = stdin.text;
+    }
+  }
+
+  const mode = o.progress === 'auto' ? (process.stderr.isTTY ? 'tty' : 'plain') : (o.progress as string);
+  const render = quiet ? undefined : pickRenderer(mode);
+  opts.onEvent = render;
+  try {
+    const result = await build(opts);
+    if (quiet) process.stdout.write(`${result.imageId}\n`);
+    else {
+      process.stderr.write(`${formatSizeReport(result.report)}\n`);
+      for (const r of result.refs) process.stderr.write(`naming to ${r}\n`);
+      process.stderr.write(`image ${result.imageId}\n`);
+    }
+    if (o.iidfile) await writeFile(o.iidfile as string, result.imageId);
+    if (o.metadataFile) {
+      await writeFile(o.metadataFile as string, JSON.stringify({
+        'containerimage.config.digest': result.imageId,
+        'containerimage.digest': result.manifestDigest,
+        'image.name': result.refs.join(','),
+        'drydock.sizes': result.report,
+      }, null, 2));
+    }
+    return 0;
+  } finally {
+    if (emptyContext) await rm(emptyContext, { recursive: true, force: true });
+  }
+}
+
+function pickRenderer(mode: string): (e: BuildEvent) => void {
+  if (mode === 'rawjson') return (e) => process.stderr.write(`${JSON.stringify(e)}\n`);
+  // tty redraw is rendered in plain form until the live view lands.
+  return plainRenderer((s) => process.stderr.write(s));
+}
+
+function parseEpoch(s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0) throw new DrydockError('USAGE', `SOURCE_DATE_EPOCH must be a whole number of seconds, got "${s}"`);
+  return n;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,39 @@
+/**
+ * `drydock build`: docker build's flags, thin over `build()`.
+ */
+import { Command, Option } from 'commander';
+import { DrydockError } from '../../util/errors.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function register(program: Command): void {
+  program
+    .command('build')
+    .description('Build an image from a Dockerfile and a context (a directory, a tar on stdin, or - with a Dockerfile on stdin)')
+    .argument('<context>', 'context directory, or - to read a tar context or a Dockerfile from stdin')
+    .option('-f, --file <path>', 'Dockerfile (default: CONTEXT/Dockerfile; - reads it from stdin)')
+    .option('-t, --tag <name>', 'name and optionally a tag (name:tag); repeatable', collect)
+    .option('--target <stage>', 'build this stage (and only the stages it needs)')
+    .option('--build-arg <k=v>', 'set a build-time variable; K alone takes its value from the environment; repeatable', collect)
+    .option('--label <k=v>', 'set an image label; repeatable', collect)
+    .option('--no-cache', 'do not use the build cache')
+    .option('--no-cache-filter <stage>', 'do not use the cache for this stage; repeatable', collect)
+    .option('--pull', 'always pull base images, even when they are in the local store')
+    .addOption(new Option('--network <mode>', 'network for RUN').choices(['default', 'none', 'host']).default('default'))
+    .option('--platform <platform>', 'target platform (linux/amd64)')
+    .option('-o, --output <spec>', 'type=image|docker|oci|tar|local[,dest=PATH][,name=REF]; repeatable', collect)
+    .option('--iidfile <file>', 'write the image ID to the file')
+    .option('--metadata-file <file>', 'write build result metadata (JSON) to the file')
+    .addOption(new Option('--progress <mode>', 'progress output').choices(['auto', 'plain', 'tty', 'quiet', 'rawjson']).default('auto'))
+    .option('-q, --quiet', 'print only the image ID')
+    .addOption(new Option('--snapshotter <driver>', 'filesystem snapshots').choices(['auto', 'overlay', 'copy']).default('auto'))
+    .action(async (context: string, o: Record<string, unknown>, cmd: Command) => {
+      const { runBuild } = await import('../build-run.js');
+      process.exitCode = await runBuild(context, o, cmd.optsWithGlobals().root as string | undefined);
+    });
+}
+
+export function requireArg(v: unknown, what: string): string {
+  if (typeof v !== 'string' || !v) throw new DrydockError('USAGE', `${what} is required`);
+  return v;
+}

@@ -1,0 +1,63 @@
+/**
+ * The step cache: one small JSON record per cache key under `<root>/cache/steps/`, written
+ * atomically (temp + rename) so a crash never leaves half a record. Each record's layer blob is
+ * held by a store lease, so `drydock prune` keeps what the cache can still use.
+ */
+import { mkdir, readFile, rename, writeFile, rm, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { CacheKey, CacheRecord } from '../graph/index.js';
+
+export interface LeaseHolder {
+  lease(name: string, digests: `sha256:${string}`[]): Promise<void>;
+  unlease(name: string): Promise<void>;
+}
+
+export class StepCache {
+  private readonly dir: string;
+
+  constructor(storeRoot: string, private readonly leases: LeaseHolder) {
+    this.dir = join(storeRoot, 'cache', 'steps');
+  }
+
+  private file(key: CacheKey): string {
+    return join(this.dir, key.slice('sha256:'.length) + '.json');
+  }
+
+  async get(key: CacheKey): Promise<CacheRecord | undefined> {
+    try {
+      const rec = JSON.parse(await readFile(this.file(key), 'utf8')) as CacheRecord;
+      return rec.key === key ? rec : undefined;
+    } catch {
+      return undefined; // missing or unreadable: a miss, never an error
+    }
+  }
+
+  async put(rec: CacheRecord): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    if (rec.layer) await this.leases.lease(leaseName(rec.key), [rec.layer.descriptor.digest]);
+    const tmp = `${this.file(rec.key)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, JSON.stringify(rec));
+    await rename(tmp, this.file(rec.key));
+  }
+
+  async delete(key: CacheKey): Promise<void> {
+    await rm(this.file(key), { force: true });
+    await this.leases.unlease(leaseName(key));
+  }
+
+  /** Every record (for `prune --cache` and `du`). */
+  async *list(): AsyncIterable<CacheRecord> {
+    let names: string[];
+    try { names = await readdir(this.dir); } catch { return; }
+    for (const n of names) {
+      if (!n.endsWith('.json')) continue;
+      const rec = await this.get(`sha256:${n.slice(0, -5)}`);
+      if (rec) yield rec;
+    }
+  }
+}
+
+function leaseName(key: CacheKey): string {
+  return `cache-${key.slice('sha256:'.length, 'sha256:'.length + 32)}`;
+}

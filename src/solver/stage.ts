@@ -1,0 +1,190 @@
+/**
+ * One stage: resolve its base, make its program, then walk the steps — each a cache hit
+ * (reuse the recorded layer) or a miss (execute in a snapshot, store the layer, record it).
+ */
+import type { ContainerConfig, HistoryEntry, ImageConfig, Platform } from '../image/oci.js';
+import { baseKey, cacheKey, makesLayer, type CacheKey, type CacheRecord, type LayerRef, type StageProgram, type Step, type StageResult, type CopySource } from '../graph/index.js';
+import type { BuildContext } from '../context/index.js';
+import type { EventSink } from './events.js';
+import type { StepCache } from './cache.js';
+import type { ImageResolver } from './images.js';
+import { layerStep, viewLayers, type Workspace } from './workspace.js';
+import { executeRun, runKeyOp } from './ops/run.js';
+import { executeCopy, isURL } from './ops/copy.js';
+import { executeMkdir } from './ops/mkdir.js';
+import type { StepRuntime } from './ops/types.js';
+import { DrydockError } from '../util/errors.js';
+
+export type BaseSpec = { kind: 'scratch' } | { kind: 'stage'; index: number } | { kind: 'image'; ref: string };
+
+export interface SolveStage {
+  index: number;
+  name: string;
+  base: BaseSpec;
+  noCache: boolean;
+}
+
+/** Turns a stage into its program once its base config is known (the frontend's dispatch). */
+export type Dispatcher = (stage: number, base: ImageConfig | undefined) => StageProgram;
+
+export interface StageEnv {
+  ws: Workspace;
+  cache: StepCache;
+  images: ImageResolver;
+  context?: BuildContext;
+  platform: Platform;
+  defaultNetwork: 'host' | 'none';
+  dispatch: Dispatcher;
+  emit: EventSink;
+  signal?: AbortSignal;
+  /** The result of another stage (scheduled by the solver). */
+  stageResult(index: number): Promise<StageResult>;
+  /** Content hash of the files a context COPY selects. */
+  hashContext(op: { sources: string[]; exclude?: string[] }): Promise<string>;
+}
+
+export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageResult> {
+  const base = await resolveBase(stage, env);
+  const program = env.dispatch(stage.index, stage.base.kind === 'scratch' ? undefined : base.config);
+  let key = base.key;
+  const layers = [...base.layers];
+  const history: HistoryEntry[] = [...(base.config.history ?? [])];
+  const layerSteps = program.steps.filter((s) => makesLayer(s.op)).length;
+  let n = 1; // step 1 is FROM, as BuildKit counts
+  let cached = 0;
+  const epoch = env.ws.sourceDateEpoch;
+  for (const step of program.steps) {
+    if (!makesLayer(step.op)) {
+      const rec = await configRecord(env, key, step);
+      history.push(historyEntry(step, rec.created, true, epoch));
+      continue;
+    }
+    if (env.signal?.aborted) throw new DrydockError('CANCELLED', 'build cancelled');
+    n++;
+    const id = `${stage.index}.${n}`;
+    const started = Date.now();
+    env.emit({ type: 'step-start', time: started, stage: stage.index, step: id, index: n, total: layerSteps + 1, instruction: step.instruction, line: step.line });
+    try {
+      const stepKey = cacheKey(key, step.op.kind, keyOp(step), await keyInputs(step, env));
+      let rec = stage.noCache ? undefined : await env.cache.get(stepKey);
+      if (rec?.layer && !(await env.ws.store.content.has(rec.layer.descriptor.digest))) rec = undefined;
+      const hit = !!rec;
+      if (rec) {
+        cached++;
+        env.emit({ type: 'step-cached', time: Date.now(), stage: stage.index, step: id });
+      } else {
+        const layer = await layerStep(env.ws, layers, (rootfs) => execute(step, rootfs, id, stage.index, env));
+        rec = { key: stepKey, created: new Date().toISOString(), createdBy: step.createdBy, layer };
+        await env.cache.put(rec);
+      }
+      layers.push(rec.layer!);
+      history.push(historyEntry(step, rec.created, false, epoch));
+      key = stepKey;
+      env.emit({ type: 'step-done', time: Date.now(), stage: stage.index, step: id, cached: hit, duration: Date.now() - started, layerSize: rec.layer!.size });
+    } catch (e) {
+      env.emit({ type: 'step-error', time: Date.now(), stage: stage.index, step: id, message: e instanceof DrydockError ? e.message : String(e) });
+      throw e;
+    }
+  }
+  const config = finalConfig(base.config, program.config, layers, history, env.platform, epoch);
+  return { key, config, layers, cachedSteps: cached, steps: layerSteps };
+}
+
+async function resolveBase(stage: SolveStage, env: StageEnv): Promise<{ key: CacheKey; config: ImageConfig; layers: LayerRef[] }> {
+  const b = stage.base;
+  if (b.kind === 'scratch') {
+    env.emit({ type: 'base-resolved', time: Date.now(), stage: stage.index, ref: 'scratch', source: 'scratch' });
+    return { key: cacheKey('scratch', 'scratch', {}), config: emptyConfig(env.platform), layers: [] };
+  }
+  if (b.kind === 'stage') {
+    const r = await env.stageResult(b.index);
+    env.emit({ type: 'base-resolved', time: Date.now(), stage: stage.index, ref: `stage ${b.index}`, source: 'stage' });
+    return { key: r.key, config: r.config, layers: r.layers };
+  }
+  const img = await env.images.resolve(b.ref);
+  env.emit({ type: 'base-resolved', time: Date.now(), stage: stage.index, ref: img.ref, digest: img.manifestDigest, source: img.source });
+  return { key: baseKey(img.manifestDigest), config: img.config, layers: img.layers };
+}
+
+function keyOp(step: Step): unknown {
+  return step.op.kind === 'run' ? runKeyOp(step.op) : step.op;
+}
+
+/** Inputs beyond the op itself: the content of what a COPY reads. */
+async function keyInputs(step: Step, env: StageEnv): Promise<Record<string, string>> {
+  const op = step.op;
+  if (op.kind === 'run') {
+    const inputs: Record<string, string> = {};
+    for (const [i, m] of op.mounts.entries()) if (m.type === 'bind' && m.from) inputs[`mount${i}`] = await sourceIdentity(m.from, env, { sources: [m.source ?? '/'] });
+    return inputs;
+  }
+  if (op.kind !== 'copy') return {};
+  const local = op.sources.filter((s) => !(op.isAdd && isURL(s)));
+  if (local.length === 0) return {};
+  return { source: await sourceIdentity(op.from, env, { sources: local, exclude: op.exclude }) };
+}
+
+async function sourceIdentity(from: CopySource, env: StageEnv, sel: { sources: string[]; exclude?: string[] }): Promise<string> {
+  if (from.type === 'context') return env.hashContext(sel);
+  if (from.type === 'stage') return (await env.stageResult(from.stage)).key;
+  return (await env.images.resolve(from.ref)).manifestDigest;
+}
+
+async function execute(step: Step, rootfs: string, id: string, stage: number, env: StageEnv): Promise<void> {
+  const rt: StepRuntime = {
+    storeRoot: env.ws.store.root,
+    defaultNetwork: env.defaultNetwork,
+    location: step.file && step.line ? { file: step.file, line: step.line } : undefined,
+    signal: env.signal,
+    log: (stream, chunk) => env.emit({ type: 'step-log', time: Date.now(), stage, step: id, stream, data: chunk.toString('utf8') }),
+    sourceRoot: (from) => sourceRoot(from, env),
+  };
+  const op = step.op;
+  if (op.kind === 'run') return executeRun(op, rootfs, rt);
+  if (op.kind === 'copy') return executeCopy(op, rootfs, rt, env.context);
+  if (op.kind === 'mkdir') return executeMkdir(op, rootfs);
+}
+
+async function sourceRoot(from: CopySource, env: StageEnv): Promise<{ path: string; release: () => Promise<void>; isContext: boolean }> {
+  if (from.type === 'context') {
+    if (!env.context) throw new DrydockError('CONTEXT', 'this build has no context to copy from');
+    return { path: env.context.root, release: async () => {}, isContext: true };
+  }
+  const layers = from.type === 'stage' ? (await env.stageResult(from.stage)).layers : (await env.images.resolve(from.ref)).layers;
+  const view = await viewLayers(env.ws, layers);
+  return { path: view.path, release: () => view.release(), isContext: false };
+}
+
+/** Config-only steps keep a creation time in the cache too, so a cached rebuild is byte-identical. */
+async function configRecord(env: StageEnv, parent: CacheKey, step: Step): Promise<CacheRecord> {
+  const key = cacheKey(parent, 'config', { createdBy: step.createdBy });
+  const hit = await env.cache.get(key);
+  if (hit) return hit;
+  const rec: CacheRecord = { key, created: new Date().toISOString(), createdBy: step.createdBy };
+  await env.cache.put(rec);
+  return rec;
+}
+
+function historyEntry(step: Step, created: string, empty: boolean, epoch?: number): HistoryEntry {
+  const h: HistoryEntry = { created: epoch !== undefined ? new Date(epoch * 1000).toISOString() : created, created_by: step.createdBy, comment: 'buildkit.dockerfile.v0' };
+  if (empty) h.empty_layer = true;
+  return h;
+}
+
+function emptyConfig(platform: Platform): ImageConfig {
+  return { architecture: platform.architecture, os: platform.os, ...(platform.variant ? { variant: platform.variant } : {}), config: {}, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
+}
+
+function finalConfig(base: ImageConfig, runtime: ContainerConfig, layers: LayerRef[], history: HistoryEntry[], platform: Platform, epoch?: number): ImageConfig {
+  const created = [...history].reverse().find((h) => h.created)?.created ?? (epoch !== undefined ? new Date(epoch * 1000).toISOString() : new Date().toISOString());
+  const cfg: ImageConfig = {
+    architecture: base.architecture || platform.architecture,
+    os: base.os || platform.os,
+    config: runtime,
+    created,
+    history,
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffID) },
+  };
+  if (base.variant ?? platform.variant) cfg.variant = base.variant ?? platform.variant;
+  return cfg;
+}

@@ -1,0 +1,63 @@
+/**
+ * The two things every filesystem step needs: the layers below it unpacked, and a way to run
+ * some work in a fresh writable snapshot and turn its changes into a stored layer.
+ */
+import type { Store } from '../store/index.js';
+import type { Snapshotter } from '../snapshot/index.js';
+import type { LayerRef } from '../graph/index.js';
+import { openLayerTar, writeLayer } from '../image/layer.js';
+import { LayerSizes, teeMeasure } from './layer-size.js';
+
+export interface Workspace {
+  store: Store;
+  snapshotter: Snapshotter;
+  sizes: LayerSizes;
+  sourceDateEpoch?: number;
+}
+
+/** Make sure each layer is unpacked in the snapshotter (measuring its size on the way). */
+export async function ensureLayers(ws: Workspace, layers: LayerRef[]): Promise<void> {
+  for (const l of layers) {
+    if (await ws.snapshotter.hasLayer(l.diffID)) continue;
+    await ws.snapshotter.ensureLayer(l.diffID, () => {
+      const { stream, size } = teeMeasure(openLayerTar(ws.store, l.descriptor));
+      size.then((n) => ws.sizes.set(l.diffID, n)).catch(() => { /* size stays unknown */ });
+      return stream;
+    });
+  }
+}
+
+/** A read-only view of `layers` (COPY --from sources). */
+export async function viewLayers(ws: Workspace, layers: LayerRef[]) {
+  await ensureLayers(ws, layers);
+  return ws.snapshotter.view(layers.map((l) => l.diffID));
+}
+
+/** Run `work` in a writable snapshot on top of `layers`; its changes become the returned layer. */
+export async function layerStep(ws: Workspace, layers: LayerRef[], work: (rootfs: string) => Promise<void>): Promise<LayerRef> {
+  await ensureLayers(ws, layers);
+  const active = await ws.snapshotter.prepare(layers.map((l) => l.diffID));
+  try {
+    await work(active.rootfs);
+    const { stream, size } = teeMeasure(active.diff({ sourceDateEpoch: ws.sourceDateEpoch }));
+    const { descriptor, diffID } = await writeLayer(ws.store, stream, 'gzip');
+    const bytes = await size;
+    await active.commit(diffID);
+    await ws.sizes.set(diffID, bytes);
+    return { descriptor, diffID, size: bytes };
+  } finally {
+    await active.release();
+  }
+}
+
+/** Content bytes of a layer, measuring it if it was never measured. */
+export async function layerSize(ws: Workspace, l: LayerRef): Promise<number> {
+  if (l.size !== undefined) return l.size;
+  const known = await ws.sizes.get(l.diffID);
+  if (known !== undefined) return known;
+  const { stream, size } = teeMeasure(openLayerTar(ws.store, l.descriptor));
+  stream.resume();
+  const n = await size;
+  await ws.sizes.set(l.diffID, n);
+  return n;
+}
