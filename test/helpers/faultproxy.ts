@@ -1,0 +1,90 @@
+/**
+ * A tiny HTTP proxy in front of a registry that injects faults: a status code, a dropped
+ * connection, or a corrupted body, chosen per request by the test's `rule`.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Transform } from 'node:stream';
+
+export type FaultAction =
+  | undefined // forward untouched
+  | { status: number; body?: string; headers?: Record<string, string> }
+  | 'reset' // destroy the client socket before answering
+  | 'corrupt' // forward, flipping one byte of the response body
+  | 'truncate'; // forward headers and half the body, then drop the connection
+
+export interface FaultRequest {
+  method: string;
+  path: string;
+  /** 1-based count of requests seen so far (all paths). */
+  n: number;
+}
+
+export interface FaultProxy {
+  host: string;
+  url: string;
+  requests: FaultRequest[];
+  stop(): Promise<void>;
+}
+
+export async function startFaultProxy(targetHost: string, rule: (req: FaultRequest) => FaultAction): Promise<FaultProxy> {
+  const [targetName, targetPort] = [targetHost.slice(0, targetHost.lastIndexOf(':')), Number(targetHost.slice(targetHost.lastIndexOf(':') + 1))];
+  const requests: FaultRequest[] = [];
+  let proxyHost = '';
+  const server = http.createServer((req, res) => {
+    const fr: FaultRequest = { method: req.method ?? 'GET', path: req.url ?? '/', n: requests.length + 1 };
+    requests.push(fr);
+    const action = rule(fr);
+    if (action === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (action && typeof action === 'object') {
+      req.resume();
+      res.writeHead(action.status, { 'content-type': 'application/json', ...action.headers }).end(action.body ?? '');
+      return;
+    }
+    const headers = { ...req.headers }; // Host stays the proxy's, so the registry's URLs point back at us
+    const up = http.request({ host: targetName, port: targetPort, method: req.method, path: req.url, headers }, (upRes) => {
+      const outHeaders = { ...upRes.headers };
+      // Keep redirects and upload locations pointing at the proxy.
+      if (typeof outHeaders.location === 'string') outHeaders.location = outHeaders.location.replace(`//${targetHost}`, `//${proxyHost}`);
+      res.writeHead(upRes.statusCode ?? 502, outHeaders);
+      if (action === 'corrupt' || action === 'truncate') {
+        const length = Number(upRes.headers['content-length'] ?? 0);
+        let seen = 0;
+        upRes.pipe(new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            const start = seen;
+            seen += chunk.length;
+            if (action === 'truncate' && seen > length / 2) {
+              res.write(chunk.subarray(0, Math.max(0, Math.floor(length / 2) - start)));
+              res.socket?.destroy();
+              cb();
+              return;
+            }
+            if (action === 'corrupt' && start === 0 && chunk.length > 0) {
+              const copy = Buffer.from(chunk);
+              copy[0] = copy[0]! ^ 0xff;
+              cb(null, copy);
+              return;
+            }
+            cb(null, chunk);
+          },
+        })).pipe(res);
+      } else {
+        upRes.pipe(res);
+      }
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxyHost = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    host: proxyHost,
+    url: `http://${proxyHost}`,
+    requests,
+    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
