@@ -76,6 +76,20 @@ function truncated(): DrydockError {
 
 export async function* readTar(src: Readable | AsyncIterable<Buffer>): AsyncGenerator<TarEntry> {
   const s = new ByteSource(src);
+  let finished = false;
+  try {
+    yield* entries(s);
+    finished = true;
+    // Read to the end: trailing padding, and so a verifying source gets to check its digest.
+    while (!(await s.it.next()).done) {
+      /* discard */
+    }
+  } finally {
+    if (!finished) await s.it.return?.();
+  }
+}
+
+async function* entries(s: ByteSource): AsyncGenerator<TarEntry> {
   let pax = new Map<string, Buffer>();
   const globalPax = new Map<string, Buffer>();
   let longName: string | undefined;
