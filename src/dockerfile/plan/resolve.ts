@@ -1,0 +1,120 @@
+/**
+ * Stage references: what `COPY --from=…` and `RUN --mount=from=…` name (a stage by name,
+ * case-insensitively, or by index for COPY; otherwise an image), each command's sources,
+ * and the circular-dependency check (BuildKit's `toCommand`/`validateCircularDependency`).
+ */
+import { parseReference } from '../../image/reference.js';
+import type { Command, Location } from '../instructions/index.js';
+import type { ShellLex } from '../shell/index.js';
+import { planError } from './errors.js';
+import type { SourceRef, StageInfo } from './types.js';
+
+/** A source one command uses, with the words to use in error messages. */
+export interface CommandSource {
+  ref: SourceRef;
+  /** `--from` / `from=` as written. */
+  from: string;
+  command: Command;
+  /** For mounts: the target as written (error messages). */
+  mountTarget?: string;
+}
+
+export function stageDisplayName(s: StageInfo): string {
+  return s.name ?? `stage-${s.index}`;
+}
+
+/** Finds a stage by name, case-insensitively (BuildKit's `findStateByName`). */
+export function findStageByName(name: string, stages: readonly StageInfo[]): StageInfo | undefined {
+  const lower = name.toLowerCase();
+  // the last stage of a duplicated name wins, as in BuildKit's name map
+  let found: StageInfo | undefined;
+  for (const s of stages) if (s.name === lower) found = s;
+  return found;
+}
+
+/** Resolves a COPY --from value: index, stage name, or image reference. */
+export function resolveCopyFrom(from: string, stages: readonly StageInfo[], lex: ShellLex, location: Location): SourceRef {
+  let expanded: string;
+  try {
+    expanded = lex.processWord(from, new Map());
+  } catch {
+    expanded = '';
+  }
+  if (expanded !== from) {
+    throw planError('variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround', location);
+  }
+  if (/^[+-]?\d+$/.test(from)) {
+    const index = Number.parseInt(from, 10);
+    if (index < 0 || index >= stages.length) throw planError(`invalid stage index ${index}`, location);
+    return { kind: 'stage', index };
+  }
+  return byNameOrImage(from, stages, location);
+}
+
+/** Resolves a RUN --mount from= value: stage name or image reference (no index form). */
+export function resolveMountFrom(from: string, stages: readonly StageInfo[], location: Location): SourceRef {
+  return byNameOrImage(from, stages, location);
+}
+
+function byNameOrImage(from: string, stages: readonly StageInfo[], location: Location): SourceRef {
+  const st = findStageByName(from, stages);
+  if (st) return { kind: 'stage', index: st.index };
+  if (from === 'scratch') return { kind: 'scratch' };
+  validateImageRef(from, location);
+  return { kind: 'image', ref: from };
+}
+
+export function validateImageRef(ref: string, location: Location): void {
+  try {
+    parseReference(ref);
+  } catch (e) {
+    throw planError(`failed to parse stage name ${JSON.stringify(ref)}: ${(e as Error).message.replace(/: ".*"$/, '')}`, location);
+  }
+}
+
+/** Every stage/image source the commands use, in order. */
+export function commandSources(commands: readonly Command[], stages: readonly StageInfo[], lex: ShellLex): CommandSource[] {
+  const out: CommandSource[] = [];
+  for (const c of commands) {
+    if (c.kind === 'copy' && c.from !== '') {
+      out.push({ ref: resolveCopyFrom(c.from, stages, lex, c.location), from: c.from, command: c });
+    } else if (c.kind === 'run') {
+      c.mountFroms.forEach((from, i) => {
+        if (from === '') return;
+        out.push({ ref: resolveMountFrom(from, stages, c.location), from, command: c, mountTarget: rawMountTarget(c.mounts[i]!) });
+      });
+    }
+  }
+  return out;
+}
+
+function rawMountTarget(spec: string): string {
+  for (const field of spec.split(',')) {
+    const m = /^(target|dst|destination)=(.*)$/i.exec(field);
+    if (m) return m[2]!;
+  }
+  return '';
+}
+
+/** Throws when stage dependencies (COPY --from / mount from) form a cycle. */
+export function checkCircular(deps: ReadonlyMap<number, readonly CommandSource[]>, stages: readonly StageInfo[]): void {
+  const visited = new Set<number>();
+  const path = new Set<number>();
+  const visit = (i: number): CommandSource | undefined => {
+    if (visited.has(i)) return undefined;
+    visited.add(i);
+    path.add(i);
+    for (const src of deps.get(i) ?? []) {
+      if (src.ref.kind !== 'stage') continue;
+      if (path.has(src.ref.index)) return src;
+      const found = visit(src.ref.index);
+      if (found) return found;
+    }
+    path.delete(i);
+    return undefined;
+  };
+  for (const s of stages) {
+    const src = visit(s.index);
+    if (src) throw planError(`circular dependency detected on stage: ${stageDisplayName(s)}`, src.command.location);
+  }
+}
