@@ -1,0 +1,142 @@
+/**
+ * Content hash of exactly what a COPY/ADD selects from the context: the cache key's input.
+ * Like BuildKit's contenthash, each entry counts by its path below the selection, type, mode,
+ * owner, link target and content, never its times; a directory is the ordered list of its
+ * entries; .dockerignore'd and --exclude'd entries do not count; wildcards select as COPY does.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, type BigIntStats } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import type { Digest } from '../image/oci.js';
+import { PatternMatcher, hiddenByIgnore, resolveInRoot, selectSource } from '../fileop/index.js';
+import type { BuildContext } from './open.js';
+import { HashMemo } from './memo.js';
+
+export interface HashOptions {
+  followLinks?: boolean;
+  exclude?: string[];
+  parents?: boolean;
+  /** File for the stat-keyed digest memo (under the store's cache dir). */
+  memoPath?: string;
+}
+
+export interface HashResult {
+  digest: Digest;
+  /** Every selected entry, by path in the context, with the digest of its header and content. */
+  files: Array<{ path: string; digest: string }>;
+  /** Files whose contents were read, and files answered by the memo. */
+  stats: { read: number; memoHits: number };
+}
+
+interface Found {
+  abs: string;
+  sub: string;
+  st: BigIntStats;
+  content?: string;
+}
+
+const CONCURRENCY = 16;
+
+export async function hashSources(ctx: BuildContext, sources: string[], opts: HashOptions = {}): Promise<HashResult> {
+  const memo = await HashMemo.load(opts.memoPath);
+  const exclude = opts.exclude?.length ? new PatternMatcher(opts.exclude) : undefined;
+  const ignore = ctx.dockerignore.patterns.length ? ctx.dockerignore : undefined;
+  const followLinks = opts.followLinks ?? true;
+  const stats = { read: 0, memoHits: 0 };
+  const top = createHash('sha256');
+  const files: HashResult['files'] = [];
+  for (const source of sources) {
+    top.update(`src:${source}\n`);
+    const selections = await selectSource(ctx.root, source, { ignore, followLinks, parents: opts.parents });
+    for (const sel of selections) {
+      const start = await resolveInRoot(ctx.root, sel.path, { followLast: followLinks });
+      const found: Found[] = [];
+      const walker = new Walker(ctx.root, found, sel.include, exclude, ignore);
+      await walker.visit(start, '');
+      await digestContents(found, memo, stats);
+      const h = createHash('sha256');
+      for (const f of found) {
+        const d = await entryDigest(f);
+        h.update(`${f.sub}\0${d}\n`);
+        files.push({ path: relPath(ctx.root, f.abs), digest: d });
+      }
+      top.update(`sel:${sel.path}\n${h.digest('hex')}\n`);
+    }
+  }
+  await memo.save();
+  return { digest: `sha256:${top.digest('hex')}`, files, stats };
+}
+
+class Walker {
+  private readonly mayUnexclude: boolean;
+
+  constructor(
+    private readonly root: string,
+    private readonly out: Found[],
+    private readonly include?: PatternMatcher,
+    private readonly exclude?: PatternMatcher,
+    private readonly ignore?: BuildContext['dockerignore'],
+  ) {
+    this.mayUnexclude = !!exclude?.hasExclusions || (!!ignore && ignore.patterns.some((p) => p.startsWith('!')));
+  }
+
+  async visit(abs: string, sub: string): Promise<void> {
+    let skipped = false;
+    if (sub !== '') {
+      const included = this.include ? this.include.matches(sub) : true;
+      skipped = !included || !!this.exclude?.matches(sub) || hiddenByIgnore(this.ignore, this.root, abs, false);
+      if (skipped && !this.include && !this.mayUnexclude) return;
+    }
+    const st = await lstat(abs, { bigint: true });
+    if (!st.isDirectory()) {
+      if (!skipped) this.out.push({ abs, sub, st });
+      return;
+    }
+    if (!skipped) this.out.push({ abs, sub, st });
+    if (skipped && this.include && !this.include.mayMatchBelow(sub)) return;
+    const names = (await readdir(abs)).sort();
+    for (const name of names) await this.visit(`${abs}/${name}`, sub === '' ? name : `${sub}/${name}`);
+  }
+}
+
+async function digestContents(found: Found[], memo: HashMemo, stats: HashResult['stats']): Promise<void> {
+  const todo = found.filter((f) => f.st.isFile());
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const f = todo[next++]!;
+      const known = memo.get(f.abs, f.st);
+      if (known) {
+        stats.memoHits++;
+        f.content = known;
+        continue;
+      }
+      const h = createHash('sha256');
+      for await (const chunk of createReadStream(f.abs)) h.update(chunk as Buffer);
+      stats.read++;
+      f.content = h.digest('hex');
+      memo.set(f.abs, f.st, f.content);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
+}
+
+function typeOf(st: BigIntStats): string {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'dir';
+  if (st.isSymbolicLink()) return 'symlink';
+  if (st.isFIFO()) return 'fifo';
+  if (st.isCharacterDevice()) return `char:${st.rdev}`;
+  if (st.isBlockDevice()) return `block:${st.rdev}`;
+  return 'socket';
+}
+
+async function entryDigest(f: Found): Promise<string> {
+  const link = f.st.isSymbolicLink() ? await readlink(f.abs) : '';
+  const header = [typeOf(f.st), (f.st.mode & 0o7777n).toString(8), `${f.st.uid}:${f.st.gid}`, link, f.content ?? ''].join('\0');
+  return createHash('sha256').update(header).digest('hex');
+}
+
+function relPath(root: string, abs: string): string {
+  return abs === root ? '.' : abs.startsWith(root + '/') ? abs.slice(root.length + 1) : abs;
+}
