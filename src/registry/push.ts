@@ -12,7 +12,7 @@ import { RegistryClient } from './client.js';
 import { endpointsFor } from './endpoint.js';
 import { endpointOptions } from './settings.js';
 import type { PushOptions, TransferEvent } from './types.js';
-import { countBytes, mapLimit, withContext } from './util.js';
+import { mapLimit, withContext } from './util.js';
 
 interface PushPlan {
   /** Manifests to send by digest before the top one (children of an index). */
@@ -137,8 +137,8 @@ async function pushBlob(
   if (size !== d.size) throw new DrydockError('DIGEST', `blob ${d.digest} in the store is ${size} bytes, the manifest says ${d.size}`);
   emit({ phase: 'start', digest: d.digest, size: d.size });
   await client.uploadBlob(repo, d, (range) => {
-    const src = range ? createReadStream(store.content.path(d.digest), range) : store.content.createReadStream(d.digest);
-    return countBytes(src, () => undefined);
+    // Whole blobs are verified as they are read; chunk ranges are read raw.
+    return range ? createReadStream(store.content.path(d.digest), range) : store.content.createReadStream(d.digest);
   }, {
     chunkSize: opts.chunkSize,
     signal: opts.signal,

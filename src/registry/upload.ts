@@ -3,11 +3,12 @@
  * the whole blob (monolithic) or PATCHes of fixed-size ranges and a closing PUT (chunked).
  * A failed upload is retried from a fresh session: a half-written session cannot be trusted.
  */
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { DrydockError } from '../util/errors.js';
 import type { Descriptor, Digest } from '../image/oci.js';
 import { repositoryScope } from './auth/authorizer.js';
 import type { RegistryClient, RegistryResponse } from './client.js';
+import { countBytes } from './util.js';
 import { DEFAULT_RETRY, RegistryHttpError, backoff, isRetryableNetworkError, isRetryableStatus } from './http.js';
 
 /** Opens the blob's bytes, or a byte range of them (inclusive `end`, as in Content-Range). */
@@ -54,13 +55,6 @@ export async function mountBlob(client: RegistryClient, repo: string, digest: Di
   return client.fail(res, `mount ${digest} from ${fromRepo}`);
 }
 
-function counted(stream: Readable, onData: (n: number) => void): Readable {
-  const tap = new PassThrough();
-  stream.on('error', (e) => tap.destroy(e));
-  tap.on('data', (c: Buffer) => onData(c.length));
-  return stream.pipe(tap);
-}
-
 export async function uploadBlob(client: RegistryClient, repo: string, desc: Descriptor, source: BlobSource, opts: UploadOptions = {}): Promise<void> {
   const retry = DEFAULT_RETRY;
   for (let attempt = 0; ; attempt++) {
@@ -82,8 +76,7 @@ async function uploadOnce(client: RegistryClient, repo: string, desc: Descriptor
   if (start.status !== 202) await client.fail(start, `start upload of ${desc.digest}`);
   await start.body.dump();
   let loc = location(start, `start upload of ${desc.digest}`, client.host);
-  let sent = 0;
-  const progress = (n: number) => { sent += n; opts.onProgress?.(sent); };
+  const progress = (base: number, n: number) => opts.onProgress?.(base + n);
 
   const chunk = opts.chunkSize;
   if (chunk && chunk > 0 && desc.size > chunk) {
@@ -92,7 +85,7 @@ async function uploadOnce(client: RegistryClient, repo: string, desc: Descriptor
       const res = await client.send({
         method: 'PATCH', path: loc, scopes, retry: false,
         headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${end}`, 'content-length': String(end - offset + 1) },
-        body: () => counted(source({ start: offset, end }), progress),
+        body: () => countBytes(source({ start: offset, end }), (n) => progress(offset, n)),
       });
       if (res.status !== 202) await client.fail(res, `upload chunk ${offset}-${end} of ${desc.digest}`);
       await res.body.dump();
@@ -109,7 +102,7 @@ async function uploadOnce(client: RegistryClient, repo: string, desc: Descriptor
   const res = await client.send({
     method: 'PUT', path: loc, scopes, retry: false,
     headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
-    body: () => counted(source(), progress),
+    body: () => countBytes(source(), (n) => progress(0, n)),
   });
   if (res.status !== 201) await client.fail(res, `upload ${desc.digest}`, res.status === 400 ? 'DIGEST' : 'REGISTRY');
   await res.body.dump();

@@ -1,5 +1,5 @@
 /** Small helpers the pull and push paths share. */
-import { PassThrough, type Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { DrydockError } from '../util/errors.js';
 
 /** Runs `fn` over `items` with at most `limit` in flight; the first failure rejects (others finish). */
@@ -30,14 +30,20 @@ export function withContext(e: unknown, what: string): unknown {
 
 /** Passes bytes through, reporting the running total (at most every 256 KiB, and at the end). */
 export function countBytes(src: Readable, report: (n: number) => void): Readable {
-  const out = new PassThrough();
   let n = 0;
   let lastReported = 0;
-  src.on('error', (e) => out.destroy(e));
-  out.on('data', (c: Buffer) => {
-    n += c.length;
-    if (n - lastReported >= 256 * 1024) { lastReported = n; report(n); }
+  // A Transform, not a 'data' listener: listening would start the flow before the consumer attaches.
+  const out = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      n += chunk.length;
+      if (n - lastReported >= 256 * 1024) { lastReported = n; report(n); }
+      cb(null, chunk);
+    },
+    flush(cb) {
+      if (n !== lastReported) report(n);
+      cb();
+    },
   });
-  out.on('end', () => { if (n !== lastReported) report(n); });
+  src.on('error', (e) => out.destroy(e));
   return src.pipe(out);
 }
