@@ -65,3 +65,7 @@ export async function openStore(root: string = defaultRoot()): Promise<Store> {
     unlease: (name) => leases.remove(name),
   };
 }
+export { collectGarbage, reachable, gcRoots, registerCachePruner, registeredCachePruners, type GcResult, type CachePruner } from './gc.js';
+export { fsck, type FsckReport } from './fsck.js';
+export { diskUsage, type DiskUsage, type ImageUsage } from './usage.js';
+export { removeImages, type RemoveResult } from './remove.js';
