@@ -7,7 +7,7 @@
 import { lstat, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { secureJoin } from '../util/securejoin.js';
-import { runTool } from '../util/tool.js';
+import { setMtimeNs } from '../util/tool.js';
 
 function isMissing(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException).code;
@@ -54,8 +54,5 @@ async function removeStub(rootfs: string, p: string): Promise<void> {
   const parent = path.dirname(p);
   const pst = await stat(parent, { bigint: true });
   await rm(p, { recursive: true, force: true });
-  // GNU touch keeps nanoseconds, which fs.utimes (a double of seconds) would round.
-  const sec = pst.mtimeNs / 1_000_000_000n;
-  const nsec = (pst.mtimeNs % 1_000_000_000n).toString().padStart(9, '0');
-  await runTool('touch', ['-m', '-h', '-d', `@${sec}.${nsec}`, parent]);
+  await setMtimeNs(parent, pst.mtimeNs);
 }

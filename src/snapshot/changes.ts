@@ -1,0 +1,63 @@
+/**
+ * A layer's changes as data: the list both drivers compute and the tar writer turns into bytes.
+ * Order is the tar's order: depth first, a directory before its children, siblings by byte
+ * order of their names, a deletion at the place of the name it deletes.
+ */
+import type { BigIntStats } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { isOverlayXattr, type Xattrs } from './xattr.js';
+
+export type Change =
+  | {
+      kind: 'add';
+      /** Relative to the rootfs, no leading or trailing slash. */
+      path: string;
+      /** Where to read the file and its metadata on the host. */
+      source: string;
+      stat: BigIntStats;
+      /** Link target of a symlink. */
+      linkTarget?: string;
+      /** Attributes to record (overlay's own already dropped). */
+      xattrs: Xattrs;
+      /** A directory that hides everything below it in lower layers. */
+      opaque?: boolean;
+    }
+  | { kind: 'delete'; path: string };
+
+export function compareNames(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+export async function sortedNames(dir: string): Promise<string[]> {
+  return (await readdir(dir)).sort(compareNames);
+}
+
+export function join(rel: string, name: string): string {
+  return rel === '' ? name : `${rel}/${name}`;
+}
+
+/** Overlay (and layer-store) whiteouts: a character device 0/0. */
+export function isWhiteout(st: BigIntStats): boolean {
+  return st.isCharacterDevice() && st.rdev === 0n;
+}
+
+export function layerXattrs(all: Xattrs | undefined): Xattrs {
+  const out: Xattrs = new Map();
+  if (!all) return out;
+  for (const [k, v] of [...all].sort(([a], [b]) => compareNames(a, b))) if (!isOverlayXattr(k)) out.set(k, v);
+  return out;
+}
+
+export function sameXattrs(a: Xattrs, b: Xattrs): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (!w || !w.equals(v)) return false;
+  }
+  return true;
+}
+
+/** The metadata a directory entry in a tar carries (mtime to the nanosecond). */
+export function sameDirMeta(a: BigIntStats, b: BigIntStats): boolean {
+  return a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && a.mtimeNs === b.mtimeNs;
+}

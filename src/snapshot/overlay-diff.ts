@@ -1,0 +1,84 @@
+/**
+ * Changes of an overlay snapshot, read from its upperdir alone (no walk of the merged rootfs):
+ * everything that is not a directory is there because it was written, chmod-ed or created;
+ * a char 0/0 device is a deletion; a directory is a change when it is opaque, new, has other
+ * metadata than the lower one it hides, or contains changes.
+ */
+import type { BigIntStats } from 'node:fs';
+import { lstat, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { OPAQUE_XATTR, dumpXattrs, type Xattrs } from './xattr.js';
+import { type Change, isWhiteout, join, layerXattrs, sameDirMeta, sameXattrs, sortedNames } from './changes.js';
+
+export interface LowerLayer {
+  /** The layer's directory (overlay format). */
+  dir: string;
+  /** Directories this layer marks opaque (relative paths). */
+  opaque: ReadonlySet<string>;
+}
+
+async function tryLstat(p: string): Promise<BigIntStats | undefined> {
+  try {
+    return await lstat(p, { bigint: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The entry `rel` as the lower layers (top first) show it, or undefined if hidden or absent. */
+export async function lowerEntry(lowers: LowerLayer[], rel: string): Promise<{ stat: BigIntStats; path: string } | undefined> {
+  for (const layer of lowers) {
+    const p = path.join(layer.dir, rel);
+    const st = await tryLstat(p);
+    if (st) return isWhiteout(st) ? undefined : { stat: st, path: p };
+    // Absent here: lower layers still show through unless an ancestor here hides them.
+    for (let a = path.posix.dirname(rel); ; a = path.posix.dirname(a)) {
+      const anc = a === '.' ? '' : a;
+      const ast = await tryLstat(path.join(layer.dir, anc));
+      if (ast) {
+        if (!ast.isDirectory() || layer.opaque.has(anc)) return undefined;
+        break;
+      }
+      if (anc === '') break;
+    }
+  }
+  return undefined;
+}
+
+export async function overlayChanges(upper: string, lowers: LowerLayer[]): Promise<Change[]> {
+  const xattrs = await dumpXattrs(upper);
+  const visit = async (rel: string): Promise<Change[]> => {
+    const out: Change[] = [];
+    for (const name of await sortedNames(path.join(upper, rel))) {
+      const p = join(rel, name);
+      const source = path.join(upper, p);
+      const st = await lstat(source, { bigint: true });
+      if (isWhiteout(st)) {
+        out.push({ kind: 'delete', path: p });
+        continue;
+      }
+      const all = xattrs.get(source);
+      const entry: Change = { kind: 'add', path: p, source, stat: st, xattrs: layerXattrs(all) };
+      if (st.isSymbolicLink()) entry.linkTarget = await readlink(source);
+      if (!st.isDirectory()) {
+        out.push(entry);
+        continue;
+      }
+      const opaque = all?.get(OPAQUE_XATTR)?.toString() === 'y';
+      const children = await visit(p);
+      if (opaque || children.length > 0 || (await dirDiffers(lowers, p, st, entry.xattrs))) {
+        out.push({ ...entry, opaque }, ...children);
+      }
+    }
+    return out;
+  };
+  return visit('');
+}
+
+// A directory copied up only for a mount stub (its mtime restored since) is not a change.
+async function dirDiffers(lowers: LowerLayer[], rel: string, st: BigIntStats, xattrs: Xattrs): Promise<boolean> {
+  const lower = await lowerEntry(lowers, rel);
+  if (!lower || !lower.stat.isDirectory() || !sameDirMeta(st, lower.stat)) return true;
+  const lowerXattrs = layerXattrs((await dumpXattrs(lower.path, { recursive: false })).get(lower.path));
+  return !sameXattrs(xattrs, lowerXattrs);
+}

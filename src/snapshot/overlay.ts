@@ -1,0 +1,111 @@
+/**
+ * The overlay driver: layers are overlayfs lowerdirs, a snapshot is an upperdir on top, the
+ * upperdir is the layer's diff (read without walking the rootfs) and, on commit, the new
+ * layer itself. The mount is made from the snapshots dir with relative `l/<short>` lowerdirs,
+ * as Docker's overlay2 does, so ~200 layers fit the one-page mount option limit.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { Digest } from '../image/oci.js';
+import { DrydockError } from '../util/errors.js';
+import { runTool } from '../util/tool.js';
+import { OPAQUE_XATTR, dumpXattrs } from './xattr.js';
+import { overlayChanges, type LowerLayer } from './overlay-diff.js';
+import type { LayerStore } from './store.js';
+import { writeLayerTar, type DiffOptions } from './tar-writer.js';
+import type { ActiveSnapshot, SnapshotView } from './types.js';
+
+// Features that would make the upperdir something else than a plain diff (redirects, metadata-only copy-ups, origin index).
+function featureOptions(): string[] {
+  const params = '/sys/module/overlay/parameters';
+  return ['index', 'redirect_dir', 'metacopy'].filter((p) => existsSync(path.join(params, p))).map((p) => `${p}=off`);
+}
+
+export async function mountOverlay(store: LayerStore, lowers: string[], target: string, upper?: { upper: string; work: string }): Promise<void> {
+  const opts = [`lowerdir=${lowers.join(':')}`];
+  if (upper) opts.push(`upperdir=${path.relative(store.root, upper.upper)}`, `workdir=${path.relative(store.root, upper.work)}`);
+  opts.push(...featureOptions());
+  const data = opts.join(',');
+  if (data.length >= 4096) throw new DrydockError('STORE', `too many layers to mount (${lowers.length})`);
+  await runTool('mount', ['-t', 'overlay', 'overlay', '-o', data, target], { cwd: store.root });
+}
+
+async function lowerLayers(store: LayerStore, layers: Digest[]): Promise<LowerLayer[]> {
+  const out: LowerLayer[] = [];
+  for (const l of [...layers].reverse()) out.push({ dir: store.fsDir(l), opaque: new Set((await store.meta(l)).opaque) });
+  return out;
+}
+
+async function requireLayers(store: LayerStore, layers: Digest[]): Promise<void> {
+  for (const l of layers) if (!(await store.has(l))) throw new DrydockError('STORE', `layer ${l} is not unpacked`);
+}
+
+// Top layer first, as lowerdir= lists them; the empty dir at the bottom lets 0 or 1 layers mount too.
+function lowerdirs(store: LayerStore, layers: Digest[]): string[] {
+  return [...[...layers].reverse().map((l) => store.shortLink(l)), 'empty'];
+}
+
+export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promise<ActiveSnapshot> {
+  await requireLayers(store, layers);
+  const dir = await store.newActive(layers);
+  const upper = path.join(dir, 'upper');
+  const work = path.join(dir, 'work');
+  const merged = path.join(dir, 'merged');
+  try {
+    for (const d of [upper, work, merged]) await mkdir(d, { mode: 0o755 });
+    await mountOverlay(store, lowerdirs(store, layers), merged, { upper, work });
+  } catch (e) {
+    await store.removeActive(dir);
+    throw e;
+  }
+  let mounted = true;
+  let released = false;
+  return {
+    rootfs: merged,
+    diff(opts?: DiffOptions): Readable {
+      return Readable.from(
+        (async function* () {
+          const changes = await overlayChanges(upper, await lowerLayers(store, layers));
+          yield* writeLayerTar(changes, opts);
+        })(),
+        { objectMode: false },
+      );
+    },
+    async commit(diffID: Digest): Promise<void> {
+      if (released) throw new Error('snapshot already released');
+      if (mounted) {
+        await runTool('umount', [merged]);
+        mounted = false;
+      }
+      const xattrs = await dumpXattrs(upper);
+      const opaque = [...xattrs]
+        .filter(([, x]) => x.get(OPAQUE_XATTR)?.toString() === 'y')
+        .map(([p]) => path.relative(upper, p));
+      const holder = await store.newTemp();
+      await rename(upper, path.join(holder, 'fs'));
+      await store.adopt(diffID, holder, { opaque });
+      await store.removeActive(holder);
+    },
+    async release(): Promise<void> {
+      if (released) return;
+      released = true;
+      await store.removeActive(dir);
+    },
+  };
+}
+
+export async function overlayView(store: LayerStore, layers: Digest[]): Promise<SnapshotView> {
+  await requireLayers(store, layers);
+  const dir = await store.newActive(layers);
+  const merged = path.join(dir, 'merged');
+  try {
+    await mkdir(merged);
+    await mountOverlay(store, lowerdirs(store, layers), merged);
+  } catch (e) {
+    await store.removeActive(dir);
+    throw e;
+  }
+  return { path: merged, release: () => store.removeActive(dir) };
+}

@@ -1,0 +1,191 @@
+/**
+ * The on-disk layout under <storeRoot>/snapshots, shared by both drivers:
+ *   layers/<hex>/fs         a layer's files, overlay format (whiteouts are char 0/0 devices)
+ *   layers/<hex>/meta.json  { opaque: [...] } directories the layer makes opaque
+ *   l/<hex[0:16]>           short symlink to layers/<hex>/fs, to keep overlay mount options short
+ *   active/<id>/            a prepared snapshot or view: owner.json (pid, layers), upper, work, merged
+ *   tmp/<pid>-<rand>/       unpacking in progress; renamed into layers/ only when complete
+ * A layer appears by one rename, so a half-unpacked layer is never visible; what a killed
+ * process left in active/ and tmp/ is unmounted and removed when the store is next opened.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Digest } from '../image/oci.js';
+import { DrydockError } from '../util/errors.js';
+import { runTool } from '../util/tool.js';
+import { convertWhiteouts, extractTar } from './unpack.js';
+
+export interface LayerMeta {
+  opaque: string[];
+}
+
+function hexOf(diffID: Digest): string {
+  const hex = diffID.slice('sha256:'.length);
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new DrydockError('DIGEST', `invalid layer diffID ${diffID}`);
+  return hex;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(() => true, () => false);
+}
+
+/** Mount points currently mounted, from /proc/self/mountinfo (octal escapes decoded). */
+export async function mountPoints(): Promise<Set<string>> {
+  const text = await readFile('/proc/self/mountinfo', 'utf8');
+  return new Set(text.split('\n').filter(Boolean).map((l) => l.split(' ')[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)))));
+}
+
+export async function unmount(target: string): Promise<void> {
+  try {
+    await runTool('umount', [target]);
+  } catch {
+    // Busy (a process still has a file open): detach now, the kernel frees it when released.
+    await runTool('umount', ['-l', target]);
+  }
+}
+
+export class LayerStore {
+  private readonly unpacking = new Map<string, Promise<void>>();
+
+  constructor(readonly root: string) {}
+
+  async init(): Promise<void> {
+    for (const d of ['layers', 'l', 'active', 'tmp', 'empty']) await mkdir(path.join(this.root, d), { recursive: true });
+    await this.recover();
+  }
+
+  layerDir(diffID: Digest): string {
+    return path.join(this.root, 'layers', hexOf(diffID));
+  }
+
+  fsDir(diffID: Digest): string {
+    return path.join(this.layerDir(diffID), 'fs');
+  }
+
+  /** The layer's fs dir relative to `root`, short (see the overlay mount option limit). */
+  shortLink(diffID: Digest): string {
+    return path.join('l', hexOf(diffID).slice(0, 16));
+  }
+
+  get emptyDir(): string {
+    return path.join(this.root, 'empty');
+  }
+
+  has(diffID: Digest): Promise<boolean> {
+    return exists(this.fsDir(diffID));
+  }
+
+  async meta(diffID: Digest): Promise<LayerMeta> {
+    return JSON.parse(await readFile(path.join(this.layerDir(diffID), 'meta.json'), 'utf8')) as LayerMeta;
+  }
+
+  async newTemp(): Promise<string> {
+    const dir = path.join(this.root, 'tmp', `${process.pid}-${randomBytes(6).toString('hex')}`);
+    await mkdir(dir);
+    return dir;
+  }
+
+  ensure(diffID: Digest, openTar: () => Readable | Promise<Readable>, setOpaqueXattr: boolean): Promise<void> {
+    const key = hexOf(diffID);
+    let p = this.unpacking.get(key);
+    if (!p) {
+      p = this.unpack(diffID, openTar, setOpaqueXattr).finally(() => this.unpacking.delete(key));
+      this.unpacking.set(key, p);
+    }
+    return p;
+  }
+
+  private async unpack(diffID: Digest, openTar: () => Readable | Promise<Readable>, setOpaqueXattr: boolean): Promise<void> {
+    if (await this.has(diffID)) return this.link(diffID);
+    const tmp = await this.newTemp();
+    try {
+      const fs = path.join(tmp, 'fs');
+      await mkdir(fs, { mode: 0o755 });
+      await extractTar(await openTar(), fs);
+      const { opaque } = await convertWhiteouts(fs, { setOpaqueXattr });
+      await this.adopt(diffID, tmp, { opaque });
+    } catch (e) {
+      if (e instanceof DrydockError) throw e;
+      throw new DrydockError('STORE', `unpacking layer ${diffID}: ${(e as Error).message}`, { cause: e });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** Makes `dir` (holding `fs/`) the layer `diffID`, unless another process got there first. */
+  async adopt(diffID: Digest, dir: string, meta: LayerMeta): Promise<void> {
+    await writeFile(path.join(dir, 'meta.json'), JSON.stringify(meta));
+    try {
+      await rename(dir, this.layerDir(diffID));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw e;
+    }
+    await this.link(diffID);
+  }
+
+  private async link(diffID: Digest): Promise<void> {
+    const target = path.join('..', 'layers', hexOf(diffID), 'fs');
+    await symlink(target, path.join(this.root, this.shortLink(diffID))).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+  }
+
+  /** A directory for a snapshot, owned by this process, recording the layers it uses. */
+  async newActive(layers: Digest[]): Promise<string> {
+    const dir = path.join(this.root, 'active', randomBytes(8).toString('hex'));
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, layers }));
+    return dir;
+  }
+
+  async removeActive(dir: string): Promise<void> {
+    const merged = path.join(dir, 'merged');
+    if ((await mountPoints()).has(merged)) await unmount(merged);
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  private async owners(): Promise<Array<{ dir: string; pid: number; layers: Digest[] }>> {
+    const out = [];
+    for (const id of await readdir(path.join(this.root, 'active'))) {
+      const dir = path.join(this.root, 'active', id);
+      const owner = await readFile(path.join(dir, 'owner.json'), 'utf8').then((t) => JSON.parse(t) as { pid: number; layers: Digest[] }, () => undefined);
+      out.push({ dir, pid: owner?.pid ?? 0, layers: owner?.layers ?? [] });
+    }
+    return out;
+  }
+
+  private async recover(): Promise<void> {
+    for (const o of await this.owners()) {
+      if (o.pid === 0 || !isAlive(o.pid)) await this.removeActive(o.dir);
+    }
+    for (const name of await readdir(path.join(this.root, 'tmp'))) {
+      const pid = Number(name.split('-')[0]);
+      if (!isAlive(pid)) await rm(path.join(this.root, 'tmp', name), { recursive: true, force: true });
+    }
+  }
+
+  async prune(keep: Set<Digest>): Promise<void> {
+    const inUse = new Set<string>();
+    for (const o of await this.owners()) if (o.pid !== 0 && isAlive(o.pid)) for (const l of o.layers) inUse.add(hexOf(l));
+    for (const hex of await readdir(path.join(this.root, 'layers'))) {
+      const diffID = `sha256:${hex}` as Digest;
+      if (keep.has(diffID) || inUse.has(hex) || this.unpacking.has(hex)) continue;
+      await rm(path.join(this.root, this.shortLink(diffID)), { force: true });
+      const doomed = await this.newTemp();
+      await rename(path.join(this.root, 'layers', hex), path.join(doomed, 'layer'));
+      await rm(doomed, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Changes → an uncompressed OCI layer tar, streamed (file bodies are read in chunks, never
+ * buffered whole). Deterministic: only mode, owner, size, mtime (whole seconds, clamped to
+ * SOURCE_DATE_EPOCH), type, link target, device numbers and xattrs go in; no user or group
+ * names, atime or ctime. Whiteouts and opaque markers are empty files with mode 0 and mtime 0,
+ * as containerd writes them. Hard links within the layer become link entries.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { Change } from './changes.js';
+import { END_OF_ARCHIVE, encodeHeader, padding, type TarHeader } from './tar-format.js';
+import { OPAQUE_MARKER, WHITEOUT_PREFIX } from './unpack.js';
+
+export interface DiffOptions {
+  /** Upper bound for mtimes (seconds since the epoch), for reproducible layers. */
+  sourceDateEpoch?: number;
+}
+
+function major(rdev: bigint): number {
+  return Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
+}
+
+function minor(rdev: bigint): number {
+  return Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
+}
+
+function marker(name: string): TarHeader {
+  return { name, type: '0', mode: 0, uid: 0, gid: 0, size: 0, mtime: 0 };
+}
+
+export function whiteoutName(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return `${path.slice(0, slash + 1)}${WHITEOUT_PREFIX}${path.slice(slash + 1)}`;
+}
+
+async function* fileBody(source: string, size: number): AsyncGenerator<Buffer> {
+  let sent = 0;
+  for await (const chunk of createReadStream(source, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
+    const take = chunk.subarray(0, Math.max(0, size - sent));
+    sent += take.length;
+    if (take.length) yield take;
+  }
+  if (sent !== size) throw new Error(`${source} changed size while being archived`);
+  yield padding(size);
+}
+
+async function* entries(changes: Change[], opts: DiffOptions): AsyncGenerator<Buffer> {
+  const firstPathOfInode = new Map<bigint, string>();
+  for (const c of changes) {
+    if (c.kind === 'delete') {
+      yield encodeHeader(marker(whiteoutName(c.path)));
+      continue;
+    }
+    const st = c.stat;
+    let mtime = Number(st.mtimeNs / 1_000_000_000n);
+    if (opts.sourceDateEpoch !== undefined && mtime > opts.sourceDateEpoch) mtime = opts.sourceDateEpoch;
+    const h: TarHeader = {
+      name: c.path,
+      mode: Number(st.mode & 0o7777n),
+      uid: Number(st.uid),
+      gid: Number(st.gid),
+      size: 0,
+      mtime,
+      type: '0',
+      pax: [...c.xattrs].map(([k, v]) => [`SCHILY.xattr.${k}`, v]),
+    };
+    let body = false;
+    if (st.isDirectory()) Object.assign(h, { type: '5', name: `${c.path}/` });
+    else if (st.isSymbolicLink()) Object.assign(h, { type: '2', linkname: c.linkTarget ?? '' });
+    else if (st.isCharacterDevice() || st.isBlockDevice()) {
+      Object.assign(h, { type: st.isCharacterDevice() ? '3' : '4', devmajor: major(st.rdev), devminor: minor(st.rdev) });
+    } else if (st.isFIFO()) h.type = '6';
+    else if (st.isFile()) {
+      const first = st.nlink > 1n ? firstPathOfInode.get(st.ino) : undefined;
+      if (first !== undefined) Object.assign(h, { type: '1', linkname: first });
+      else {
+        if (st.nlink > 1n) firstPathOfInode.set(st.ino, c.path);
+        h.size = Number(st.size);
+        body = h.size > 0;
+      }
+    } else continue; // sockets are not archived (as containerd)
+    yield encodeHeader(h);
+    if (body) yield* fileBody(c.source, h.size);
+    if (c.opaque) yield encodeHeader(marker(`${c.path}/${OPAQUE_MARKER}`));
+  }
+  yield END_OF_ARCHIVE;
+}
+
+export function writeLayerTar(changes: Change[], opts: DiffOptions = {}): Readable {
+  return Readable.from(entries(changes, opts), { objectMode: false });
+}
