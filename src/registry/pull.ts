@@ -14,7 +14,7 @@ import { endpointsFor } from './endpoint.js';
 import { DEFAULT_RETRY, backoff, isRetryableNetworkError, networkError } from './http.js';
 import { endpointOptions } from './settings.js';
 import type { PullOptions, TransferEvent } from './types.js';
-import { countBytes, mapLimit, withContext } from './util.js';
+import { countBytes, endpointsError, mapLimit, withContext } from './util.js';
 
 export interface PullResult {
   /** Normalised reference that was tagged: `docker.io/library/busybox:latest`. */
@@ -35,11 +35,7 @@ export async function pullImage(store: Store, ref: string, opts: PullOptions = {
       try {
         return await pullFrom(client, store, r, opts);
       } catch (e) {
-        if (!ep.mirror) {
-          // A mirror's definite answer (unknown image, denied) says more than "docker.io unreachable".
-          if (mirrorError instanceof DrydockError && isNetwork(e) && !isNetwork(mirrorError)) throw mirrorError;
-          throw e;
-        }
+        if (!ep.mirror) throw endpointsError(mirrorError, e);
         if (e instanceof DrydockError && (e.code === 'CANCELLED' || e.code === 'STORE')) throw e;
         mirrorError ??= e;
       }
@@ -48,10 +44,6 @@ export async function pullImage(store: Store, ref: string, opts: PullOptions = {
   } catch (e) {
     throw withContext(e, `pull ${ref}`);
   }
-}
-
-function isNetwork(e: unknown): boolean {
-  return e instanceof DrydockError && e.code === 'REGISTRY';
 }
 
 function parseJSON<T>(bytes: Buffer, what: string): T {

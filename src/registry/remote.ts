@@ -6,7 +6,7 @@ import { RegistryClient } from './client.js';
 import { endpointsFor } from './endpoint.js';
 import { endpointOptions } from './settings.js';
 import type { RegistryOptions } from './types.js';
-import { withContext } from './util.js';
+import { endpointsError, withContext } from './util.js';
 
 export async function resolveRemote(ref: string, opts: RegistryOptions = {}): Promise<Descriptor> {
   try {
@@ -20,7 +20,7 @@ export async function resolveRemote(ref: string, opts: RegistryOptions = {}): Pr
         if (d) return d;
         throw new DrydockError('NOT_FOUND', `${client.host}: manifest for ${r.familiar()} not found: manifest unknown`);
       } catch (e) {
-        if (!ep.mirror) throw firstError instanceof DrydockError && firstError.code !== 'REGISTRY' && e instanceof DrydockError && e.code === 'REGISTRY' ? firstError : e;
+        if (!ep.mirror) throw endpointsError(firstError, e);
         firstError ??= e;
       }
     }

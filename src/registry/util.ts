@@ -47,3 +47,13 @@ export function countBytes(src: Readable, report: (n: number) => void): Readable
   src.on('error', (e) => out.destroy(e));
   return src.pipe(out);
 }
+
+/**
+ * The error to report when the mirrors and then the registry itself failed: a mirror's definite
+ * answer (unknown image, denied) beats "docker.io unreachable"; two network failures are both told.
+ */
+export function endpointsError(mirrorError: unknown, directError: unknown): unknown {
+  if (!(mirrorError instanceof DrydockError) || !(directError instanceof DrydockError) || directError.code !== 'REGISTRY') return directError;
+  if (mirrorError.code !== 'REGISTRY') return mirrorError;
+  return new DrydockError('REGISTRY', `${mirrorError.message} (then ${directError.message})`, { cause: mirrorError });
+}

@@ -11,7 +11,8 @@ export type FaultAction =
   | { status: number; body?: string; headers?: Record<string, string> }
   | 'reset' // destroy the client socket before answering
   | 'corrupt' // forward, flipping one byte of the response body
-  | 'truncate'; // forward headers and half the body, then drop the connection
+  | 'truncate' // forward headers and half the body, then drop the connection
+  | 'stall'; // forward headers and half the body, then hang until the client gives up
 
 export interface FaultRequest {
   method: string;
@@ -50,17 +51,19 @@ export async function startFaultProxy(targetHost: string, rule: (req: FaultReque
       // Keep redirects and upload locations pointing at the proxy.
       if (typeof outHeaders.location === 'string') outHeaders.location = outHeaders.location.replace(`//${targetHost}`, `//${proxyHost}`);
       res.writeHead(upRes.statusCode ?? 502, outHeaders);
-      if (action === 'corrupt' || action === 'truncate') {
+      if (action === 'corrupt' || action === 'truncate' || action === 'stall') {
         const length = Number(upRes.headers['content-length'] ?? 0);
         let seen = 0;
         upRes.pipe(new Transform({
           transform(chunk: Buffer, _enc, cb) {
             const start = seen;
             seen += chunk.length;
-            if (action === 'truncate' && seen > length / 2) {
-              res.write(chunk.subarray(0, Math.max(0, Math.floor(length / 2) - start)));
-              res.socket?.destroy();
-              cb();
+            if ((action === 'truncate' || action === 'stall') && seen > length / 2) {
+              if (start <= length / 2) {
+                res.write(chunk.subarray(0, Math.max(0, Math.floor(length / 2) - start)));
+                if (action === 'truncate') res.socket?.destroy();
+              }
+              cb(); // stall: swallow the rest and never end the response
               return;
             }
             if (action === 'corrupt' && start === 0 && chunk.length > 0) {
@@ -71,7 +74,7 @@ export async function startFaultProxy(targetHost: string, rule: (req: FaultReque
             }
             cb(null, chunk);
           },
-        })).pipe(res);
+        })).pipe(res, { end: action !== 'stall' });
       } else {
         upRes.pipe(res);
       }
