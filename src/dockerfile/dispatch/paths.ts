@@ -1,0 +1,31 @@
+/** Linux path rules BuildKit applies to WORKDIR and COPY destinations (util/system/path.go). */
+import { posix } from 'node:path';
+
+/** BuildKit's `NormalizePath`: relative paths join the parent; absolute ones are kept as written. */
+export function normalizePath(parent: string, p: string, keepSlash: boolean): string {
+  if (parent === '') parent = '/';
+  if (!parent.startsWith('/')) parent = posix.join('/', parent);
+  const orig = p;
+  if (p === '') p = parent;
+  if (!p.startsWith('/')) p = posix.join(parent, p);
+  if (keepSlash) {
+    if (orig.endsWith('/') && !p.endsWith('/')) p += '/';
+    else if (orig.endsWith('/.')) {
+      if (p !== '/') p += '/';
+      p += '.';
+    }
+  }
+  return p;
+}
+
+/** WORKDIR: the new working directory given the current one. */
+export function normalizeWorkdir(current: string, wd: string): string {
+  return normalizePath(current, wd, false);
+}
+
+/** COPY/ADD destination against the working directory; a trailing `/` is kept. */
+export function destRelativeToWorkdir(workdir: string, dest: string): string {
+  if (dest.startsWith('/')) return normalizePath('/', dest, true);
+  if (dest === '.' || dest === '') dest = './';
+  return normalizePath(workdir, dest, true);
+}
