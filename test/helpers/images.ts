@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { hostPlatform, type Descriptor, type Digest, type ImageConfig } from '../../src/image/oci.js';
+import { hostPlatform, MediaType, type Descriptor, type Digest, type ImageConfig, type Index, type Platform } from '../../src/image/oci.js';
 import { writeLayer } from '../../src/image/layer.js';
 import { writeImage } from '../../src/image/write.js';
 import type { Store } from '../../src/store/index.js';
@@ -19,6 +19,8 @@ export interface TestImageOptions {
   seed?: string;
   mediaTypes?: 'oci' | 'docker';
   cmd?: string[];
+  /** Config os/architecture (default: the host's). */
+  platform?: Platform;
 }
 
 export interface TestImage {
@@ -53,10 +55,11 @@ export async function makeTestImage(store: Store, ref: string, opts: TestImageOp
     layers.push(descriptor);
     diffIDs.push(diffID);
   }
-  const p = hostPlatform();
+  const p = opts.platform ?? hostPlatform();
   const config: ImageConfig = {
     architecture: p.architecture,
     os: p.os,
+    ...(p.variant ? { variant: p.variant } : {}),
     created: new Date(0).toISOString(),
     config: { Cmd: opts.cmd ?? ['sh'], Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] },
     rootfs: { type: 'layers', diff_ids: diffIDs },
@@ -64,4 +67,17 @@ export async function makeTestImage(store: Store, ref: string, opts: TestImageOp
   };
   const { manifestDescriptor, configDigest } = await writeImage(store, config, layers, { refs: [ref], mediaTypes: opts.mediaTypes });
   return { manifestDescriptor, configDigest, layers };
+}
+
+/** A multi-platform index over images made with makeTestImage, tagged `ref`. */
+export async function makeTestIndex(store: Store, ref: string, entries: Array<{ image: TestImage; platform: Platform }>): Promise<Descriptor> {
+  const index: Index = {
+    schemaVersion: 2,
+    mediaType: MediaType.OciIndex,
+    manifests: entries.map((e) => ({ ...e.image.manifestDescriptor, platform: e.platform })),
+  };
+  const { digest, size } = await store.content.writeJSON(index);
+  const descriptor: Descriptor = { mediaType: MediaType.OciIndex, digest, size };
+  await store.images.put(ref, descriptor);
+  return descriptor;
 }
