@@ -9,6 +9,7 @@ type Registrar = (program: Command) => void;
 
 // One line per subcommand module; each module exports `register(program)`.
 const commands: Array<() => Promise<{ register: Registrar }>> = [
+  () => import('./commands/parse.js'),
   () => import('./commands/pull.js'),
   () => import('./commands/push.js'),
   () => import('./commands/login.js'),
