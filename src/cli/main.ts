@@ -10,6 +10,16 @@ type Registrar = (program: Command) => void;
 // One line per subcommand module; each module exports `register(program)`.
 const commands: Array<() => Promise<{ register: Registrar }>> = [
   () => import('./commands/parse.js'),
+  () => import('./commands/images.js'),
+  () => import('./commands/inspect.js'),
+  () => import('./commands/tag.js'),
+  () => import('./commands/rm.js'),
+  () => import('./commands/prune.js'),
+  () => import('./commands/du.js'),
+  () => import('./commands/fsck.js'),
+  () => import('./commands/load.js'),
+  () => import('./commands/save.js'),
+  () => import('./commands/import.js'),
   () => import('./commands/pull.js'),
   () => import('./commands/push.js'),
   () => import('./commands/login.js'),

@@ -69,3 +69,4 @@ export { collectGarbage, reachable, gcRoots, registerCachePruner, registeredCach
 export { fsck, type FsckReport } from './fsck.js';
 export { diskUsage, type DiskUsage, type ImageUsage } from './usage.js';
 export { removeImages, type RemoveResult } from './remove.js';
+export { humanSize, timeAgo } from './human.js';

@@ -1,0 +1,84 @@
+/** What `drydock images` and `drydock inspect` show: Docker's image summary and inspect shapes. */
+import type { Store, ImageRecord } from '../store/index.js';
+import { resolveFromContent, type ResolvedImage } from './resolve.js';
+import { parseReference } from './reference.js';
+import type { ContainerConfig, Descriptor, Digest, Index, Manifest } from './oci.js';
+
+export interface ImageSummary {
+  /** docker.io/library/busybox -> 'busybox' */
+  repository: string;
+  tag: string;
+  id: Digest;
+  digest: Digest;
+  created?: string;
+  /** Bytes of the image's blobs (manifest, config, layers as stored). */
+  size: number;
+}
+
+export interface ImageInspect {
+  Id: Digest;
+  RepoTags: string[];
+  RepoDigests: string[];
+  Parent: string;
+  Comment: string;
+  Created?: string;
+  Author: string;
+  Config: ContainerConfig | null;
+  Architecture: string;
+  Variant?: string;
+  Os: string;
+  Size: number;
+  RootFS: { Type: string; Layers: Digest[] };
+  Metadata: { LastTagTime?: string };
+  Descriptor: Descriptor;
+  Manifest: Manifest;
+  Index?: Index;
+}
+
+function imageSize(img: ResolvedImage): number {
+  return img.manifestDescriptor.size + img.configDescriptor.size + img.manifest.layers.reduce((a, l) => a + l.size, 0);
+}
+
+export async function summarize(store: Store, rec: ImageRecord): Promise<ImageSummary> {
+  const img = await resolveFromContent(store.content, rec.target);
+  const r = parseReference(rec.ref, { defaultTag: false });
+  const familiarRepo = parseReference(r.repository, { defaultTag: false }).familiar();
+  return {
+    repository: familiarRepo,
+    tag: r.tag ?? '<none>',
+    id: img.configDescriptor.digest,
+    digest: rec.target.digest,
+    created: img.config.created,
+    size: imageSize(img),
+  };
+}
+
+/** One inspect object per image id, with every reference that names it. */
+export async function inspectImage(store: Store, rec: ImageRecord): Promise<ImageInspect> {
+  const img = await resolveFromContent(store.content, rec.target);
+  const id = img.configDescriptor.digest;
+  const all = await store.images.byId(id);
+  const refs = all.length ? all : [rec];
+  const tags = refs.map((x) => parseReference(x.ref, { defaultTag: false })).filter((r) => r.tag).map((r) => r.familiar().replace(/@.*$/, ''));
+  const digests = [...new Set(refs.map((x) => `${parseReference(parseReference(x.ref).repository, { defaultTag: false }).familiar()}@${x.target.digest}`))];
+  const c = img.config as typeof img.config & { comment?: string; author?: string };
+  return {
+    Id: id,
+    RepoTags: [...new Set(tags)],
+    RepoDigests: digests,
+    Parent: '',
+    Comment: c.comment ?? c.history?.at(-1)?.comment ?? '',
+    Created: img.config.created,
+    Author: c.author ?? '',
+    Config: img.config.config ?? null,
+    Architecture: img.config.architecture,
+    ...(img.config.variant ? { Variant: img.config.variant } : {}),
+    Os: img.config.os,
+    Size: imageSize(img),
+    RootFS: { Type: img.config.rootfs?.type ?? 'layers', Layers: img.config.rootfs?.diff_ids ?? [] },
+    Metadata: { LastTagTime: refs.map((x) => x.created).sort().at(-1) },
+    Descriptor: rec.target,
+    Manifest: img.manifest,
+    ...(img.index ? { Index: img.index } : {}),
+  };
+}
