@@ -13,7 +13,7 @@ import { DrydockError } from '../util/errors.js';
 import { secureJoin } from '../util/securejoin.js';
 import { runTool } from '../util/tool.js';
 import { DEFAULT_HOSTNAME, hostResolvConf, hostsFile, resolvConf } from './netfiles.js';
-import { buildRuntimeSpec, hostNofileLimit } from './spec.js';
+import { buildRuntimeSpec, hostCapabilities, hostNofileLimit } from './spec.js';
 import { trackMountStubs } from './stubs.js';
 import type { RunResult, RunSpec } from './types.js';
 import { resolveUser } from './user.js';
@@ -48,6 +48,7 @@ export async function runContainer(spec: RunSpec): Promise<RunResult> {
       hostsPath,
       mounts,
       nofile: await hostNofileLimit(),
+      hostCaps: await hostCapabilities(),
     });
     await writeFile(path.join(bundle, 'config.json'), JSON.stringify(config));
     await mkdir(RUNC_ROOT, { recursive: true, mode: 0o700 });

@@ -61,6 +61,8 @@ export interface SpecInput {
   mounts: ExtraMount[];
   /** RLIMIT_NOFILE (soft = hard). */
   nofile: number;
+  /** Capabilities we hold ourselves (see hostCapabilities); a container cannot get more. */
+  hostCaps?: string[];
 }
 
 /** Docker's open-files limit, or our hard limit when that is lower (read from /proc/self/limits). */
@@ -69,6 +71,15 @@ export async function hostNofileLimit(): Promise<number> {
   const m = /^Max open files\s+\S+\s+(\S+)/m.exec(text);
   const hard = m && m[1] !== 'unlimited' ? Number(m[1]) : NOFILE_LIMIT;
   return Math.min(hard, NOFILE_LIMIT);
+}
+
+/** The capabilities in our own bounding set (a sandboxed build host may lack some, e.g. CAP_SYS_RESOURCE). */
+export async function hostCapabilities(): Promise<string[]> {
+  const text = await readFile('/proc/self/status', 'utf8').catch(() => '');
+  const m = /^CapBnd:\s+([0-9a-f]+)/m.exec(text);
+  if (!m) return ALL_CAPS;
+  const mask = BigInt(`0x${m[1]}`);
+  return ALL_CAPS.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
 }
 
 /** Env with Docker's default PATH when the build gave none. */
@@ -99,7 +110,8 @@ export function extraMount(m: ExtraMount): OciMount {
 
 export function buildRuntimeSpec(input: SpecInput): Record<string, unknown> {
   const insecure = input.security === 'insecure';
-  const caps = insecure ? ALL_CAPS : DEFAULT_CAPS;
+  const held = input.hostCaps ?? ALL_CAPS;
+  const caps = (insecure ? ALL_CAPS : DEFAULT_CAPS).filter((c) => held.includes(c));
   const roBind = ['nosuid', 'noexec', 'nodev', 'rbind', 'ro'];
   const namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
   if (input.network === 'none') namespaces.push({ type: 'network' });

@@ -27,20 +27,28 @@ async function exists(p: string): Promise<boolean> {
 /** Records which of `targets` (and their parents) do not exist yet; the returned function removes what runc created. */
 export async function trackMountStubs(rootfs: string, targets: string[]): Promise<() => Promise<void>> {
   const stubs: string[] = [];
+  // mtimes of the existing directories the stubs go into, from before the run: creating the stub
+  // changed them too, and a layer diff must not show a directory touched only by that.
+  const parents = new Map<string, bigint>();
   for (const target of targets) {
     let p = await secureJoin(rootfs, target);
-    // Deepest first, so parents created for a stub go after it (BuildKit's recursive mode).
+    let missing = false;
+    // Missing parents are stubs too (BuildKit's recursive mode).
     while (p !== rootfs && !(await exists(p))) {
+      missing = true;
       if (!stubs.includes(p)) stubs.push(p);
       p = path.dirname(p);
     }
+    if (missing && !parents.has(p)) parents.set(p, (await stat(p, { bigint: true })).mtimeNs);
   }
+  // Deepest first: a parent created for two stubs can go only after both.
+  stubs.sort((a, b) => b.split('/').length - a.split('/').length);
   return async () => {
-    for (const p of stubs) await removeStub(rootfs, p);
+    for (const p of stubs) await removeStub(rootfs, p, parents);
   };
 }
 
-async function removeStub(rootfs: string, p: string): Promise<void> {
+async function removeStub(rootfs: string, p: string, parents: Map<string, bigint>): Promise<void> {
   // Re-resolve: the run may have replaced a parent with a symlink pointing out of the rootfs.
   const rel = path.relative(rootfs, p);
   if ((await secureJoin(rootfs, rel)) !== p) return;
@@ -51,8 +59,8 @@ async function removeStub(rootfs: string, p: string): Promise<void> {
     return;
   }
   if (st.isDirectory() ? (await readdir(p)).length > 0 : st.size !== 0) return;
-  const parent = path.dirname(p);
-  const pst = await stat(parent, { bigint: true });
   await rm(p, { recursive: true, force: true });
-  await setMtimeNs(parent, pst.mtimeNs);
+  const parent = path.dirname(p);
+  const mtime = parents.get(parent);
+  if (mtime !== undefined) await setMtimeNs(parent, mtime);
 }
