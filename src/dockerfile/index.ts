@@ -7,7 +7,7 @@
  */
 import { parseInstructions, type ArgCommand, type Stage } from './instructions/index.js';
 import { WarningCollector, type Warning } from './lint/index.js';
-import { parse, type Directive, type Node } from './parser/index.js';
+import { dumpAST, parse, type Directive, type Node } from './parser/index.js';
 
 export interface ParsedDockerfile {
   file: string;
@@ -42,4 +42,9 @@ export type { Command, CommandKind, Location, Stage, Mount } from './instruction
 export type { Warning, RuleName, LintRule } from './lint/index.js';
 export { rules as lintRules } from './lint/index.js';
 export { dumpAST } from './parser/index.js';
+
+/** BuildKit's AST dump of a Dockerfile (`drydock parse --dump`): parser only, no typing. */
+export function dumpDockerfile(text: string, opts: { file?: string } = {}): string {
+  return dumpAST(parse(text, opts).nodes);
+}
 export type { Node, Directive, Heredoc } from './parser/index.js';

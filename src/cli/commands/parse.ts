@@ -27,7 +27,7 @@ export function register(program: Command): void {
       const file = path === '-' ? 'Dockerfile' : path;
       const df = await import('../../dockerfile/index.js');
       if (o.dump) {
-        process.stdout.write(df.dumpAST(df.parseDockerfile(text, { file }).ast));
+        process.stdout.write(df.dumpDockerfile(text, { file }));
         return;
       }
       const { parsePlatformSpec } = await import('../../dockerfile/plan/index.js');
