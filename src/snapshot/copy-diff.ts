@@ -2,7 +2,7 @@
  * Changes of a copy snapshot: the merged tree compared with the state recorded when it was
  * prepared. A file is changed when its type, mode, owner, size, mtime, link target, device or
  * xattrs differ, or, when only its ctime moved, when its bytes differ from the layer it came
- * from. A directory that was replaced (new inode, or a non-directory before) is opaque, as
+ * from. A directory that was replaced (new inode or birth time, or a non-directory before) is opaque, as
  * overlayfs would make it. Files sharing an inode with a changed file are changed too
  * (overlayfs copies both up), so hard links survive in the layer.
  */
@@ -45,6 +45,11 @@ export async function recordState(root: string, sources: Map<string, string>): P
   };
   await visit('');
   return { entries, children };
+}
+
+// A freed inode number is often reused at once (rm -rf d; mkdir d): the birth time tells them apart.
+function sameInode(a: BigIntStats, b: BigIntStats): boolean {
+  return a.ino === b.ino && a.birthtimeNs === b.birthtimeNs;
 }
 
 function typeBits(st: BigIntStats): bigint {
@@ -99,7 +104,7 @@ export async function copyChanges(root: string, state: TreeState): Promise<Chang
       const cur: Change & { kind: 'add' } = { kind: 'add', path: p, source, stat: st, xattrs: layerXattrs(xattrs.get(source)) };
       if (st.isSymbolicLink()) cur.linkTarget = await readlink(source);
       if (st.isDirectory()) {
-        const opaque = !!old && (!old.stat.isDirectory() || old.stat.ino !== st.ino);
+        const opaque = !!old && (!old.stat.isDirectory() || !sameInode(old.stat, st));
         const children = await visit(p, fresh || opaque, pass);
         const changed = !old || opaque || children.length > 0 || !sameDirMeta(st, old.stat) || !sameXattrs(cur.xattrs, old.xattrs);
         if (changed) out.push({ ...cur, opaque }, ...children);

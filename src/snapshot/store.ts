@@ -2,13 +2,13 @@
  * The on-disk layout under <storeRoot>/snapshots, shared by both drivers:
  *   layers/<hex>/fs         a layer's files, overlay format (whiteouts are char 0/0 devices)
  *   layers/<hex>/meta.json  { opaque: [...] } directories the layer makes opaque
- *   l/<hex[0:16]>           short symlink to layers/<hex>/fs, to keep overlay mount options short
+ *   l/<16 hex>              short symlink to layers/<hex>/fs, to keep overlay mount options short
  *   active/<id>/            a prepared snapshot or view: owner.json (pid, layers), upper, work, merged
  *   tmp/<pid>-<rand>/       unpacking in progress; renamed into layers/ only when complete
  * A layer appears by one rename, so a half-unpacked layer is never visible; what a killed
  * process left in active/ and tmp/ is unmounted and removed when the store is next opened.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -75,7 +75,8 @@ export class LayerStore {
 
   /** The layer's fs dir relative to `root`, short (see the overlay mount option limit). */
   shortLink(diffID: Digest): string {
-    return path.join('l', hexOf(diffID).slice(0, 16));
+    // Hashed so that digests sharing a prefix (or made up in tests) still get distinct links.
+    return path.join('l', createHash('sha256').update(hexOf(diffID)).digest('hex').slice(0, 16));
   }
 
   get emptyDir(): string {

@@ -1,0 +1,187 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openSnapshotter, type SnapshotDriver, type Snapshotter } from '../../../src/snapshot/index.js';
+import { fillBusyboxRootfs, requireTool } from '../exec/busybox.js';
+import { bytesOf, digestN, layerTar, readEntries, sh, type Entry } from './helpers.js';
+
+const EPOCH = 1000;
+const BASE = digestN(1);
+const LONG = `long/${'x'.repeat(60)}/${'y'.repeat(60)}/file-é`;
+let baseDir: string;
+
+before(async () => {
+  for (const t of ['getfattr', 'setfattr', 'tar', 'mount']) requireTool(t);
+  baseDir = await mkdtemp(path.join(os.tmpdir(), 'drydock-base-'));
+  await fillBusyboxRootfs(baseDir);
+  sh(baseDir, 'mkdir -p d/sub gone; echo a > d/a; ln d/a d/a2; echo b > d/sub/b; echo x > gone/x; echo m > mod; echo c > chm; echo v > xa');
+});
+
+async function open(driver: SnapshotDriver): Promise<Snapshotter> {
+  const root = await mkdtemp(path.join(os.tmpdir(), `drydock-snap-${driver}-`));
+  const s = await openSnapshotter(root, { driver });
+  assert.equal(s.driver, driver);
+  await s.ensureLayer(BASE, () => layerTar(baseDir));
+  return s;
+}
+
+// The changes every test makes: add, modify, delete, rm -rf + recreate, chmod only, xattr only,
+// hard link, symlink, device, chown, long non-ASCII name.
+const CHANGES = [
+  'echo new > newfile', 'echo more >> mod', 'chmod 600 chm', 'rm -rf gone', 'rm -rf d/sub', 'mkdir d/sub',
+  'echo c > d/sub/c', 'rm bin/ls', 'ln -s /x sym', 'setfattr -n user.k -v v newfile', 'setfattr -n user.only -v 1 xa',
+  'ln newfile hl', 'mknod null c 1 3', 'echo o > own', 'chown 1000:50 own', `mkdir -p ${path.dirname(LONG)}`, `echo l > '${LONG}'`,
+].join('; ');
+
+function f(name: string, extra: Partial<Entry> = {}): Entry {
+  return { name, type: 'file', mode: 0o644, uid: 0, gid: 0, mtime: EPOCH, ...extra };
+}
+function dir(name: string, extra: Partial<Entry> = {}): Entry {
+  return { name, type: 'directory', mode: 0o755, uid: 0, gid: 0, mtime: EPOCH, ...extra };
+}
+const marker = (name: string): Entry => ({ name, type: 'file', mode: 0, uid: 0, gid: 0, mtime: 0 });
+
+const EXPECTED: Entry[] = [
+  dir('bin/'),
+  marker('bin/.wh.ls'),
+  f('chm', { mode: 0o600, content: 'c\n' }),
+  dir('d/'),
+  dir('d/sub/'),
+  marker('d/sub/.wh..wh..opq'),
+  f('d/sub/c', { content: 'c\n' }),
+  marker('.wh.gone'),
+  f('hl', { content: 'new\n', xattrs: { 'user.k': 'v' } }),
+  dir('long/'),
+  dir(`long/${'x'.repeat(60)}/`),
+  dir(`long/${'x'.repeat(60)}/${'y'.repeat(60)}/`),
+  f(LONG, { content: 'l\n' }),
+  f('mod', { content: 'm\nmore\n' }),
+  { ...f('newfile', { type: 'link', linkname: 'hl', xattrs: { 'user.k': 'v' } }) },
+  { name: 'null', type: 'character-device', mode: 0o644, uid: 0, gid: 0, mtime: EPOCH, dev: [1, 3] },
+  f('own', { uid: 1000, gid: 50, content: 'o\n' }),
+  { name: 'sym', type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtime: EPOCH, linkname: '/x' },
+  f('xa', { content: 'v\n', xattrs: { 'user.only': '1' } }),
+];
+
+for (const driver of ['overlay', 'copy'] as const) {
+  test(`${driver}: add, modify, delete, opaque, chmod, xattr, links, device → exact diff entries`, async () => {
+    const s = await open(driver);
+    const a = await s.prepare([BASE]);
+    sh(a.rootfs, CHANGES);
+    const entries = await readEntries(a.diff({ sourceDateEpoch: EPOCH }));
+    // umask may differ: the mknod'd node's mode comes from it, so take it as it is
+    const nul = entries.find((e) => e.name === 'null');
+    const expected = EXPECTED.map((e) => (e.name === 'null' && nul ? { ...e, mode: nul.mode } : e));
+    assert.deepEqual(entries, expected);
+    await a.release();
+  });
+
+  test(`${driver}: nothing changed → an empty layer`, async () => {
+    const s = await open(driver);
+    const a = await s.prepare([BASE]);
+    sh(a.rootfs, 'cat mod > /dev/null; ls d');
+    assert.deepEqual(await readEntries(a.diff()), []);
+    assert.equal((await bytesOf(a.diff())).length, 1024);
+    await a.release();
+  });
+
+  test(`${driver}: commit, then prepare on top sees the changes; whiteouts hide lower files`, async () => {
+    const s = await open(driver);
+    const a = await s.prepare([BASE]);
+    sh(a.rootfs, CHANGES);
+    const top = digestN(2);
+    await a.commit(top);
+    await a.release();
+    assert.equal(await s.hasLayer(top), true);
+    const b = await s.prepare([BASE, top]);
+    assert.equal(await readFile(path.join(b.rootfs, 'mod'), 'utf8'), 'm\nmore\n');
+    assert.equal(existsSync(path.join(b.rootfs, 'gone')), false);
+    assert.equal(existsSync(path.join(b.rootfs, 'bin/ls')), false);
+    assert.equal(existsSync(path.join(b.rootfs, 'bin/sh')), true);
+    assert.deepEqual(await readdir(path.join(b.rootfs, 'd/sub')), ['c']);
+    assert.deepEqual((await readdir(path.join(b.rootfs, 'd'))).sort(), ['a', 'a2', 'sub']);
+    assert.equal(await readFile(path.join(b.rootfs, LONG), 'utf8'), 'l\n');
+    // Nothing changed on top of the committed layer: the diff is empty, so the commit left nothing behind.
+    assert.deepEqual(await readEntries(b.diff()), []);
+    await b.release();
+    const v = await s.view([BASE, top]);
+    assert.equal(existsSync(path.join(v.path, 'gone/x')), false);
+    assert.equal(await readFile(path.join(v.path, 'hl'), 'utf8'), 'new\n');
+    await v.release();
+    assert.equal(existsSync(v.path), false);
+  });
+
+  test(`${driver}: OCI whiteouts and opaque markers in a pulled layer`, async () => {
+    const s = await open(driver);
+    const layer = await mkdtemp(path.join(os.tmpdir(), 'drydock-wh-'));
+    sh(layer, 'mkdir -p d/sub; touch .wh.mod d/.wh.a d/sub/.wh..wh..opq; echo fresh > d/sub/new');
+    const l2 = digestN(3);
+    await s.ensureLayer(l2, () => layerTar(layer));
+    const v = await s.view([BASE, l2]);
+    assert.equal(existsSync(path.join(v.path, 'mod')), false);
+    assert.deepEqual((await readdir(path.join(v.path, 'd'))).sort(), ['a2', 'sub']);
+    assert.deepEqual(await readdir(path.join(v.path, 'd/sub')), ['new']);
+    await v.release();
+    // And a change on top of it only shows what changed on top.
+    const a = await s.prepare([BASE, l2]);
+    sh(a.rootfs, 'echo again > mod');
+    assert.deepEqual((await readEntries(a.diff())).map((e) => e.name), ['mod']);
+    await a.release();
+  });
+
+  test(`${driver}: ensureLayer is idempotent and safe when called concurrently`, async () => {
+    const s = await open(driver);
+    const id = digestN(4);
+    let opened = 0;
+    const openTar = () => {
+      opened++;
+      return layerTar(baseDir);
+    };
+    await Promise.all([s.ensureLayer(id, openTar), s.ensureLayer(id, openTar), s.ensureLayer(id, openTar)]);
+    await s.ensureLayer(id, openTar);
+    assert.equal(opened, 1);
+    assert.equal(await s.hasLayer(id), true);
+    await s.prune(new Set([BASE]));
+    assert.equal(await s.hasLayer(id), false);
+    assert.equal(await s.hasLayer(BASE), true);
+  });
+}
+
+test('both drivers give the same bytes for the same changes, and the same changes give the same bytes', async () => {
+  const digests: string[] = [];
+  for (const driver of ['overlay', 'copy', 'overlay', 'copy'] as const) {
+    const s = await open(driver);
+    const a = await s.prepare([BASE]);
+    sh(a.rootfs, CHANGES);
+    const { createHash } = await import('node:crypto');
+    digests.push(createHash('sha256').update(await bytesOf(a.diff({ sourceDateEpoch: EPOCH }))).digest('hex'));
+    await a.release();
+  }
+  assert.equal(new Set(digests).size, 1, digests.join(' '));
+});
+
+test('a killed process leaves no mount or half-unpacked layer behind the next open', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'drydock-crash-'));
+  const s = await openSnapshotter(root, { driver: 'overlay' });
+  await s.ensureLayer(BASE, () => layerTar(baseDir));
+  const a = await s.prepare([BASE]);
+  // Pretend its owner died: a pid that cannot be alive.
+  const activeDir = path.dirname(a.rootfs);
+  await writeFile(path.join(activeDir, 'owner.json'), JSON.stringify({ pid: 2 ** 22 + 1, layers: [BASE] }));
+  const tmp = path.join(root, 'snapshots/tmp', `${2 ** 22 + 1}-abc`);
+  await mkdir(path.join(tmp, 'fs'), { recursive: true });
+  await openSnapshotter(root, { driver: 'overlay' });
+  assert.equal(existsSync(activeDir), false);
+  assert.equal(existsSync(tmp), false);
+  const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+  assert.equal(mounts.includes(a.rootfs), false);
+  await rm(root, { recursive: true, force: true });
+});
+
+test('auto picks overlay on this host', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'drydock-auto-'));
+  assert.equal((await openSnapshotter(root)).driver, 'overlay');
+});
