@@ -31,7 +31,7 @@ export async function readEntries(stream: Readable): Promise<Entry[]> {
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (h, body, next) => {
       const chunks: Buffer[] = [];
-      body.on('data', (c: Buffer) => chunks.push(c));
+      body.on('data', (c: unknown) => chunks.push(c as Buffer));
       body.on('end', () => {
         const e: Entry = { name: h.name, type: h.type ?? 'file', mode: (h.mode ?? 0) & 0o7777, uid: h.uid ?? 0, gid: h.gid ?? 0, mtime: Math.floor((h.mtime?.getTime() ?? 0) / 1000) };
         if (h.linkname) e.linkname = h.linkname;
