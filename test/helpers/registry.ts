@@ -8,6 +8,7 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Agent, request } from 'undici';
 import { startTokenServer, type TokenServer, type TokenServerOptions } from './tokenserver.js';
 
 const run = promisify(execFile);
@@ -18,6 +19,8 @@ export interface RegistryFixtureOptions {
   htpasswd?: { user: string; password: string };
   /** Token auth through a local token server; `true` means one user `drydock`/`secret`. */
   tokenAuth?: boolean | Partial<Pick<TokenServerOptions, 'users' | 'grant'>>;
+  /** Serve HTTPS with a generated self-signed certificate for 127.0.0.1 (`certPath` in the result). */
+  tls?: boolean;
 }
 
 export interface RegistryFixture {
@@ -30,6 +33,8 @@ export interface RegistryFixture {
   /** Users accepted (htpasswd or token server). */
   users: Record<string, string>;
   tokenServer?: TokenServer;
+  /** The self-signed certificate when `tls` was asked for. */
+  certPath?: string;
   stop(): Promise<void>;
 }
 
@@ -42,12 +47,13 @@ export async function freePort(): Promise<number> {
 }
 
 async function waitReady(url: string, child: ChildProcess, logs: () => string): Promise<void> {
+  const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${logs()}`);
     try {
-      const res = await fetch(`${url}/v2/`);
-      await res.arrayBuffer();
-      if (res.status === 200 || res.status === 401) return;
+      const res = await request(`${url}/v2/`, { dispatcher });
+      await res.body.dump();
+      if (res.statusCode === 200 || res.statusCode === 401) return;
     } catch {
       // not listening yet
     }
@@ -63,7 +69,7 @@ export async function startRegistry(opts: RegistryFixtureOptions = {}): Promise<
   await fs.mkdir(storageDir);
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const url = `http://${host}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${host}`;
   let users: Record<string, string> = {};
   let tokenServer: TokenServer | undefined;
   let auth = '';
@@ -88,11 +94,25 @@ export async function startRegistry(opts: RegistryFixtureOptions = {}): Promise<
     auth = `auth:\n  token:\n    realm: ${tokenServer.realm}\n    service: ${service}\n    issuer: ${issuer}\n    rootcertbundle: ${tokenServer.certPath}\n`;
   }
 
+  let tls = '';
+  let certPath: string | undefined;
+  if (opts.tls) {
+    certPath = path.join(dir, 'registry.crt');
+    const keyPath = path.join(dir, 'registry.key');
+    try {
+      await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath,
+        '-out', certPath, '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '2']);
+    } catch (e) {
+      throw new Error(`openssl failed (run scripts/setup.sh --test): ${(e as Error).message}`);
+    }
+    tls = `\n  tls:\n    certificate: ${certPath}\n    key: ${keyPath}`;
+  }
+
   const config = [
     'version: 0.1',
     'log:\n  level: error\n  accesslog:\n    disabled: true',
     `storage:\n  filesystem:\n    rootdirectory: ${storageDir}\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false`,
-    `http:\n  addr: ${host}\n  secret: drydock-test-secret`,
+    `http:\n  addr: ${host}\n  secret: drydock-test-secret${tls}`,
     auth,
   ].join('\n');
   const configPath = path.join(dir, 'config.yml');
@@ -111,7 +131,7 @@ export async function startRegistry(opts: RegistryFixtureOptions = {}): Promise<
   }
 
   return {
-    host, url, storageDir, users, tokenServer,
+    host, url, storageDir, users, tokenServer, certPath,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -28,7 +28,7 @@ export function register(program: Command): void {
       }
       const r = parseReference(ref);
       const out = (s: string) => { if (!opts.quiet) process.stdout.write(`${s}\n`); };
-      out(`${r.digest ? r.digest : r.tag}: Pulling from ${r.familiar().split(/[:@]/)[0]!.replace(/^docker\.io\//, '')}`);
+      out(`${r.digest ?? r.tag}: Pulling from ${r.path}`);
       let downloaded = 0;
       const onProgress = (e: TransferEvent) => {
         const id = e.digest.slice(7, 19);
