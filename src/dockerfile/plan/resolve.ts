@@ -100,21 +100,22 @@ function rawMountTarget(spec: string): string {
 export function checkCircular(deps: ReadonlyMap<number, readonly CommandSource[]>, stages: readonly StageInfo[]): void {
   const visited = new Set<number>();
   const path = new Set<number>();
-  const visit = (i: number): CommandSource | undefined => {
+  // returns the chain of commands that closes a cycle, first edge first
+  const visit = (i: number): CommandSource[] | undefined => {
     if (visited.has(i)) return undefined;
     visited.add(i);
     path.add(i);
     for (const src of deps.get(i) ?? []) {
       if (src.ref.kind !== 'stage') continue;
-      if (path.has(src.ref.index)) return src;
-      const found = visit(src.ref.index);
-      if (found) return found;
+      if (path.has(src.ref.index)) return [src];
+      const chain = visit(src.ref.index);
+      if (chain) return [src, ...chain];
     }
     path.delete(i);
     return undefined;
   };
   for (const s of stages) {
-    const src = visit(s.index);
-    if (src) throw planError(`circular dependency detected on stage: ${stageDisplayName(s)}`, src.command.location);
+    const chain = visit(s.index);
+    if (chain) throw planError(`circular dependency detected on stage: ${stageDisplayName(s)}`, chain[0]!.command.location);
   }
 }
