@@ -38,6 +38,8 @@ export async function fillBusyboxRootfs(dir: string, opts: { etc?: boolean } = {
   await mkdir(path.join(dir, 'tmp'), { mode: 0o1777 });
   await chmod(path.join(dir, 'tmp'), 0o1777);
   await mkdir(path.join(dir, 'root'), { mode: 0o700 });
+  // Every image has these (runc would create them, and a layer diff would show them, as with Docker).
+  for (const d of ['dev', 'proc', 'sys']) await mkdir(path.join(dir, d), { mode: 0o755 });
   if (opts.etc !== false) {
     await mkdir(path.join(dir, 'etc'));
     await writeFile(path.join(dir, 'etc/passwd'), PASSWD);
