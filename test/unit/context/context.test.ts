@@ -128,3 +128,9 @@ test('hashSources memo: a second hashing of a 20,000-file tree reads no file con
     assert.equal(third.stats.read, 1);
     assert.notEqual(third.digest, first.digest);
   }));
+
+test('openContext rejects a stream that is not a tar archive', async () => {
+  await assert.rejects(openContext({ tar: Readable.from([Buffer.from('this is not a tar archive at all, just text'.repeat(20))]) }), {
+    code: 'CONTEXT',
+  });
+});

@@ -235,3 +235,31 @@ test('keepOwnership keeps source owners (COPY --from a stage)', () =>
     assert.equal(t['dir/sub/n']!.owner, '102:202');
     assert.equal((await lstat(`${dst}/dir`)).isDirectory(), true);
   }));
+
+test('special files: a FIFO stays a FIFO, a socket becomes an empty file', () =>
+  withRoots(async (src, dst) => {
+    const { execFileSync } = await import('node:child_process');
+    const net = await import('node:net');
+    execFileSync('mkfifo', [`${src}/pipe`]);
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(`${src}/sock`, resolve));
+    try {
+      await cp(src, dst, { sources: ['.'], dest: '/s/' });
+    } finally {
+      server.close();
+    }
+    assert.equal((await lstat(`${dst}/s/pipe`)).isFIFO(), true);
+    const sock = await lstat(`${dst}/s/sock`);
+    assert.equal(sock.isFile(), true);
+    assert.equal(sock.size, 0);
+  }));
+
+test('a source ending in /. or / selects the directory contents like the bare name', () =>
+  withRoots(async (src, dst) => {
+    await makeTree(src, { 'd/a': 'a' });
+    await cp(src, dst, { sources: ['d/.'], dest: '/one' });
+    await cp(src, dst, { sources: ['d/'], dest: '/two/' });
+    const t = await describe(dst);
+    assert.equal(t['one/a']!.content, 'a');
+    assert.equal(t['two/a']!.content, 'a');
+  }));
