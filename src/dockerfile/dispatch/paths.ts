@@ -1,13 +1,21 @@
 /** Linux path rules BuildKit applies to WORKDIR and COPY destinations (util/system/path.go). */
 import { posix } from 'node:path';
 
+/** Go's `path.Join`: joined and cleaned (no trailing slash). */
+export function goJoin(...parts: string[]): string {
+  const joined = parts.filter((p) => p !== '').join('/');
+  if (joined === '') return '';
+  const n = posix.normalize(joined);
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+}
+
 /** BuildKit's `NormalizePath`: relative paths join the parent; absolute ones are kept as written. */
 export function normalizePath(parent: string, p: string, keepSlash: boolean): string {
   if (parent === '') parent = '/';
-  if (!parent.startsWith('/')) parent = posix.join('/', parent);
+  if (!parent.startsWith('/')) parent = goJoin('/', parent);
   const orig = p;
   if (p === '') p = parent;
-  if (!p.startsWith('/')) p = posix.join(parent, p);
+  if (!p.startsWith('/')) p = goJoin(parent, p);
   if (keepSlash) {
     if (orig.endsWith('/') && !p.endsWith('/')) p += '/';
     else if (orig.endsWith('/.')) {

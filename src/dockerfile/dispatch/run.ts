@@ -5,6 +5,7 @@ import { parseMount, type Mount, type RunCommand } from '../instructions/index.j
 import { resolveMountFrom } from '../plan/index.js';
 import type { SourceRef } from '../plan/index.js';
 import { withShell } from './config.js';
+import { goJoin } from './paths.js';
 import type { Expander } from './expand.js';
 import type { DispatchState } from './state.js';
 import type { StepResult } from './step.js';
@@ -21,7 +22,7 @@ export function dispatchRun(d: DispatchState, c: RunCommand, expand: Expander): 
       const file = c.files[0]!;
       const data = file.chomp ? chompHeredocContent(file.data) : file.data;
       if (d.image.os !== 'windows' && data.startsWith('#!')) {
-        script = { path: posix.join('/dev/pipes/', file.name), data };
+        script = { path: goJoin('/dev/pipes/', file.name), data };
         args = [script.path];
       } else {
         args = [data];
@@ -78,9 +79,9 @@ function resolveMount(d: DispatchState, c: RunCommand, m: Mount): RunMount {
     };
   }
   let target = m.target;
-  if (!posix.isAbsolute(posix.normalize(target || '.'))) target = posix.join('/', d.config.WorkingDir || '/', target);
+  if (!posix.isAbsolute(posix.normalize(target || '.'))) target = goJoin('/', d.config.WorkingDir || '/', target);
   if (target === '/') throw new Error(`invalid mount target "${target}"`);
-  const out: RunMount = { type: m.type, from, source: posix.join('/', m.source), target, readOnly: m.readOnly, ...fileInfo(m) };
+  const out: RunMount = { type: m.type, from, source: goJoin('/', m.source), target, readOnly: m.readOnly, ...fileInfo(m) };
   if (m.type === 'tmpfs') out.sizeLimit = m.sizeLimit;
   if (m.type === 'cache') {
     out.id = m.id || posix.normalize(m.target);

@@ -14,9 +14,14 @@ export function at<T>(location: Location, fn: () => T, prefix = ''): T {
     if (e instanceof DrydockError && !e.location) {
       throw new DrydockError(e.code, prefix + e.message, { location: { file: location.file, line: location.line }, cause: e });
     }
-    if (e instanceof Error && !(e instanceof DrydockError) && e.constructor === Error) {
+    if (e instanceof Error && !(e instanceof DrydockError) && !isProgrammingError(e)) {
       throw new DrydockError('PLAN', prefix + e.message, { location: { file: location.file, line: location.line }, cause: e });
     }
     throw e;
   }
+}
+
+/** Bugs keep their stack trace instead of becoming a user-facing message. */
+function isProgrammingError(e: Error): boolean {
+  return e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError;
 }
