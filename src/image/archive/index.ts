@@ -3,5 +3,5 @@
  * endpoints of the same image model; nothing here knows where an archive came from.
  */
 export { loadArchive, type LoadedImage } from './load.js';
-export { saveImages, type ArchiveFormat } from './save.js';
+export { saveImages, type ArchiveFormat, type SaveSource } from './save.js';
 export { ingestBlob, type IngestedBlob } from './ingest.js';

@@ -39,9 +39,21 @@ async function allPresent(store: Store, root: Digest): Promise<Digest[] | undefi
   return out;
 }
 
-async function collect(store: Store, names: string[]): Promise<SavedImage[]> {
+/** A stored image by name or id, or (for build outputs) a manifest with the names to give it. */
+export type SaveSource = string | { target: Descriptor; refs: string[] };
+
+async function collect(store: Store, names: SaveSource[]): Promise<SavedImage[]> {
   const byTarget = new Map<Digest, SavedImage>();
-  for (const name of names) {
+  for (const src of names) {
+    if (typeof src !== 'string') {
+      const img = await resolveFromContent(store.content, src.target);
+      const blobs = await allPresent(store, src.target.digest);
+      if (!blobs) throw new DrydockError('STORE', `image ${src.target.digest} is incomplete in the store; run 'drydock fsck'`);
+      const refs = src.refs.map((r) => parseReference(r).toString());
+      byTarget.set(src.target.digest, { refs, target: src.target, config: img.configDescriptor, layers: img.manifest.layers, blobs });
+      continue;
+    }
+    const name = src;
     const rec = await store.images.get(name);
     if (!rec) throw new DrydockError('NOT_FOUND', `No such image: ${name}`);
     const img = await resolveFromContent(store.content, rec.target);
@@ -67,7 +79,7 @@ async function collect(store: Store, names: string[]): Promise<SavedImage[]> {
   return [...byTarget.values()];
 }
 
-export async function saveImages(store: Store, names: string[], format: ArchiveFormat = 'docker'): Promise<Readable> {
+export async function saveImages(store: Store, names: SaveSource[], format: ArchiveFormat = 'docker'): Promise<Readable> {
   if (names.length === 0) throw new DrydockError('USAGE', 'save needs at least one image');
   const images = await collect(store, names);
   return tarStream((w) => writeArchive(store, w, images, format));
