@@ -3,7 +3,9 @@
  * `node --import tsx src/cli/run.ts`; in the compiled suite `node dist/src/cli/run.js`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoRoot, runningFromSource } from './paths.js';
 
 export interface RunOptions {
@@ -23,8 +25,9 @@ export interface RunResult {
 }
 
 function command(args: string[], opts: RunOptions): { argv: string[]; env: NodeJS.ProcessEnv } {
+  // tsx by absolute URL: the child's cwd may be anywhere (a build context, a temp dir).
   const entry = runningFromSource
-    ? ['--import', 'tsx', path.join(repoRoot, 'src/cli/run.ts')]
+    ? ['--import', pathToFileURL(createRequire(path.join(repoRoot, 'package.json')).resolve('tsx')).href, path.join(repoRoot, 'src/cli/run.ts')]
     : [path.join(repoRoot, 'dist/src/cli/run.js')];
   const argv = [...entry, ...(opts.root ? ['--root', opts.root] : []), ...args];
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
