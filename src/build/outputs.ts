@@ -54,9 +54,10 @@ async function exportOne(o: OutputSpec, x: ExportInput, manifest: import('../ima
     return;
   }
   if (o.type === 'docker' || o.type === 'oci') {
-    const { saveArchive } = await import('../image/archive/index.js');
-    const name = o.name ?? x.tags[0];
-    await saveArchive(x.store, [{ descriptor: manifest, names: name ? [name] : [] }], { format: o.type, dest });
+    const { saveImages } = await import('../image/archive/index.js');
+    const names = o.name ? o.name.split(',') : x.tags;
+    const archive = await saveImages(x.store, [{ target: manifest, refs: names }], o.type);
+    await pipeline(archive, dest === '-' ? process.stdout : createWriteStream(dest));
     return;
   }
   throw new DrydockError('USAGE', `unknown output type ${String((o as OutputSpec).type)}`);

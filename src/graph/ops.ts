@@ -6,16 +6,28 @@ import type { ContainerConfig } from '../image/oci.js';
 
 export type CopySource =
   | { type: 'context' }
+  | { type: 'scratch' }
   | { type: 'stage'; stage: number }
   | { type: 'image'; ref: string };
 
 export interface RunMountSpec {
   type: 'bind' | 'cache' | 'tmpfs' | 'secret' | 'ssh';
   target: string;
-  from?: CopySource;
-  source?: string;
-  readonly?: boolean;
-  options: Record<string, string>;
+  from: CopySource;
+  /** Path inside `from` ('/' = its root). */
+  source: string;
+  readonly: boolean;
+  /** cache: the cache id; secret/ssh: the id. */
+  id?: string;
+  sharing?: 'shared' | 'private' | 'locked';
+  required?: boolean;
+  /** secret: expose as this env variable. */
+  env?: string;
+  /** tmpfs size in bytes (0: no limit). */
+  sizeLimit?: number;
+  mode?: number;
+  uid?: number;
+  gid?: number;
 }
 
 export interface RunOp {
@@ -27,6 +39,10 @@ export interface RunOp {
   network: 'default' | 'none' | 'host';
   security: 'sandbox' | 'insecure';
   mounts: RunMountSpec[];
+  /** Proxy variables from --build-arg: passed to the process, kept out of cache keys. */
+  proxyEnv?: string[];
+  /** A heredoc script, mounted read-only (0755) at `path` for the run; not in the layer. */
+  script?: { path: string; data: string };
 }
 
 export interface CopyOp {
@@ -42,6 +58,8 @@ export interface CopyOp {
   exclude?: string[];
   checksum?: string;
   keepGitDir?: boolean;
+  /** ADD: unpack local archives (BuildKit's default for ADD of local files). */
+  unpack?: boolean;
   heredocs?: Array<{ name: string; content: string; chmod?: number }>;
 }
 
@@ -67,6 +85,8 @@ export interface Step {
   line?: number;
   file?: string;
   op: StepOp;
+  /** False for steps that leave no history entry (ONBUILD registration). */
+  history: boolean;
 }
 
 /** A stage made concrete against its base image: its steps and its final runtime config. */

@@ -14,6 +14,8 @@ import { executeCopy, isURL } from './ops/copy.js';
 import { executeMkdir } from './ops/mkdir.js';
 import type { StepRuntime } from './ops/types.js';
 import { DrydockError } from '../util/errors.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export type BaseSpec = { kind: 'scratch' } | { kind: 'stage'; index: number } | { kind: 'image'; ref: string };
 
@@ -55,6 +57,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
   const epoch = env.ws.sourceDateEpoch;
   for (const step of program.steps) {
     if (!makesLayer(step.op)) {
+      if (!step.history) continue;
       const rec = await configRecord(env, key, step);
       history.push(historyEntry(step, rec.created, true, epoch));
       continue;
@@ -115,7 +118,9 @@ async function keyInputs(step: Step, env: StageEnv): Promise<Record<string, stri
   const op = step.op;
   if (op.kind === 'run') {
     const inputs: Record<string, string> = {};
-    for (const [i, m] of op.mounts.entries()) if (m.type === 'bind' && m.from) inputs[`mount${i}`] = await sourceIdentity(m.from, env, { sources: [m.source ?? '/'] });
+    for (const [i, m] of op.mounts.entries()) {
+      if (m.type === 'bind' && m.from.type !== 'scratch') inputs[`mount${i}`] = await sourceIdentity(m.from, env, { sources: [m.source] });
+    }
     return inputs;
   }
   if (op.kind !== 'copy') return {};
@@ -125,6 +130,7 @@ async function keyInputs(step: Step, env: StageEnv): Promise<Record<string, stri
 }
 
 async function sourceIdentity(from: CopySource, env: StageEnv, sel: { sources: string[]; exclude?: string[] }): Promise<string> {
+  if (from.type === 'scratch') return 'scratch';
   if (from.type === 'context') return env.hashContext(sel);
   if (from.type === 'stage') return (await env.stageResult(from.stage)).key;
   return (await env.images.resolve(from.ref)).manifestDigest;
@@ -149,6 +155,10 @@ async function sourceRoot(from: CopySource, env: StageEnv): Promise<{ path: stri
   if (from.type === 'context') {
     if (!env.context) throw new DrydockError('CONTEXT', 'this build has no context to copy from');
     return { path: env.context.root, release: async () => {}, isContext: true };
+  }
+  if (from.type === 'scratch') {
+    const dir = await mkdtemp(join(env.ws.store.root, 'tmp', 'scratch-'));
+    return { path: dir, release: () => rm(dir, { recursive: true, force: true }), isContext: false };
   }
   const layers = from.type === 'stage' ? (await env.stageResult(from.stage)).layers : (await env.images.resolve(from.ref)).layers;
   const view = await viewLayers(env.ws, layers);
