@@ -1,4 +1,4 @@
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +10,16 @@ import { digestN, layerTar, readEntries } from './helpers.js';
 
 let withEtc: string;
 let withoutEtc: string;
+
+// Released after the file's tests too, so a failed assertion leaves no overlay mounted.
+const opened: Array<{ release(): Promise<void> }> = [];
+function live<T extends { release(): Promise<void> }>(x: T): T {
+  opened.push(x);
+  return x;
+}
+after(async () => {
+  for (const x of opened) await x.release().catch(() => undefined);
+});
 
 before(async () => {
   requireTool('runc');
@@ -24,7 +34,7 @@ for (const driver of ['overlay', 'copy'] as SnapshotDriver[]) {
     const s = await openSnapshotter(await mkdtemp(path.join(os.tmpdir(), 'drydock-runsnap-')), { driver });
     for (const [n, src] of [[1, withEtc], [2, withoutEtc]] as const) {
       await s.ensureLayer(digestN(n), () => layerTar(src));
-      const a = await s.prepare([digestN(n)]);
+      const a = live(await s.prepare([digestN(n)]));
       const r = await runContainer({ rootfs: a.rootfs, args: ['/bin/sh', '-c', 'cat /etc/hosts >/dev/null && echo hi > /tmp/out'], env: [], cwd: '/', network: 'none' });
       assert.equal(r.exitCode, 0);
       const names = (await readEntries(a.diff())).map((e) => e.name);
@@ -37,7 +47,7 @@ for (const driver of ['overlay', 'copy'] as SnapshotDriver[]) {
 test('overlay: a RUN that changes nothing gives an empty layer, WORKDIR creation shows', async () => {
   const s = await openSnapshotter(await mkdtemp(path.join(os.tmpdir(), 'drydock-runsnap-')), { driver: 'overlay' });
   await s.ensureLayer(digestN(1), () => layerTar(withEtc));
-  const a = await s.prepare([digestN(1)]);
+  const a = live(await s.prepare([digestN(1)]));
   await runContainer({ rootfs: a.rootfs, args: ['true'], env: [], cwd: '/', network: 'none' });
   assert.deepEqual(await readEntries(a.diff()), []);
   await runContainer({ rootfs: a.rootfs, args: ['true'], env: [], cwd: '/app', user: 'app', network: 'none' });

@@ -1,4 +1,4 @@
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +12,16 @@ const EPOCH = 1000;
 const BASE = digestN(1);
 const LONG = `long/${'x'.repeat(60)}/${'y'.repeat(60)}/file-é`;
 let baseDir: string;
+
+// Released after the file's tests too, so a failed assertion leaves no overlay mounted.
+const opened: Array<{ release(): Promise<void> }> = [];
+function live<T extends { release(): Promise<void> }>(x: T): T {
+  opened.push(x);
+  return x;
+}
+after(async () => {
+  for (const x of opened) await x.release().catch(() => undefined);
+});
 
 before(async () => {
   for (const t of ['getfattr', 'setfattr', 'tar', 'mount']) requireTool(t);
@@ -69,7 +79,7 @@ const EXPECTED: Entry[] = [
 for (const driver of ['overlay', 'copy'] as const) {
   test(`${driver}: add, modify, delete, opaque, chmod, xattr, links, device → exact diff entries`, async () => {
     const s = await open(driver);
-    const a = await s.prepare([BASE]);
+    const a = live(await s.prepare([BASE]));
     sh(a.rootfs, CHANGES);
     const entries = await readEntries(a.diff({ sourceDateEpoch: EPOCH }));
     // umask may differ: the mknod'd node's mode comes from it, so take it as it is
@@ -81,7 +91,7 @@ for (const driver of ['overlay', 'copy'] as const) {
 
   test(`${driver}: nothing changed → an empty layer`, async () => {
     const s = await open(driver);
-    const a = await s.prepare([BASE]);
+    const a = live(await s.prepare([BASE]));
     sh(a.rootfs, 'cat mod > /dev/null; ls d');
     assert.deepEqual(await readEntries(a.diff()), []);
     assert.equal((await bytesOf(a.diff())).length, 1024);
@@ -90,13 +100,13 @@ for (const driver of ['overlay', 'copy'] as const) {
 
   test(`${driver}: commit, then prepare on top sees the changes; whiteouts hide lower files`, async () => {
     const s = await open(driver);
-    const a = await s.prepare([BASE]);
+    const a = live(await s.prepare([BASE]));
     sh(a.rootfs, CHANGES);
     const top = digestN(2);
     await a.commit(top);
     await a.release();
     assert.equal(await s.hasLayer(top), true);
-    const b = await s.prepare([BASE, top]);
+    const b = live(await s.prepare([BASE, top]));
     assert.equal(await readFile(path.join(b.rootfs, 'mod'), 'utf8'), 'm\nmore\n');
     assert.equal(existsSync(path.join(b.rootfs, 'gone')), false);
     assert.equal(existsSync(path.join(b.rootfs, 'bin/ls')), false);
@@ -107,7 +117,7 @@ for (const driver of ['overlay', 'copy'] as const) {
     // Nothing changed on top of the committed layer: the diff is empty, so the commit left nothing behind.
     assert.deepEqual(await readEntries(b.diff()), []);
     await b.release();
-    const v = await s.view([BASE, top]);
+    const v = live(await s.view([BASE, top]));
     assert.equal(existsSync(path.join(v.path, 'gone/x')), false);
     assert.equal(await readFile(path.join(v.path, 'hl'), 'utf8'), 'new\n');
     await v.release();
@@ -120,13 +130,13 @@ for (const driver of ['overlay', 'copy'] as const) {
     sh(layer, 'mkdir -p d/sub; touch .wh.mod d/.wh.a d/sub/.wh..wh..opq; echo fresh > d/sub/new');
     const l2 = digestN(3);
     await s.ensureLayer(l2, () => layerTar(layer));
-    const v = await s.view([BASE, l2]);
+    const v = live(await s.view([BASE, l2]));
     assert.equal(existsSync(path.join(v.path, 'mod')), false);
     assert.deepEqual((await readdir(path.join(v.path, 'd'))).sort(), ['a2', 'sub']);
     assert.deepEqual(await readdir(path.join(v.path, 'd/sub')), ['new']);
     await v.release();
     // And a change on top of it only shows what changed on top.
-    const a = await s.prepare([BASE, l2]);
+    const a = live(await s.prepare([BASE, l2]));
     sh(a.rootfs, 'echo again > mod');
     assert.deepEqual((await readEntries(a.diff())).map((e) => e.name), ['mod']);
     await a.release();
@@ -154,7 +164,7 @@ test('both drivers give the same bytes for the same changes, and the same change
   const digests: string[] = [];
   for (const driver of ['overlay', 'copy', 'overlay', 'copy'] as const) {
     const s = await open(driver);
-    const a = await s.prepare([BASE]);
+    const a = live(await s.prepare([BASE]));
     sh(a.rootfs, CHANGES);
     const { createHash } = await import('node:crypto');
     digests.push(createHash('sha256').update(await bytesOf(a.diff({ sourceDateEpoch: EPOCH }))).digest('hex'));
@@ -167,7 +177,7 @@ test('a killed process leaves no mount or half-unpacked layer behind the next op
   const root = await mkdtemp(path.join(os.tmpdir(), 'drydock-crash-'));
   const s = await openSnapshotter(root, { driver: 'overlay' });
   await s.ensureLayer(BASE, () => layerTar(baseDir));
-  const a = await s.prepare([BASE]);
+  const a = live(await s.prepare([BASE]));
   // Pretend its owner died: a pid that cannot be alive.
   const activeDir = path.dirname(a.rootfs);
   await writeFile(path.join(activeDir, 'owner.json'), JSON.stringify({ pid: 2 ** 22 + 1, layers: [BASE] }));
