@@ -24,6 +24,8 @@ const commands: Array<() => Promise<{ register: Registrar }>> = [
   () => import('./commands/push.js'),
   () => import('./commands/login.js'),
   () => import('./commands/logout.js'),
+  () => import('./commands/build.js'),
+  () => import('./commands/run.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

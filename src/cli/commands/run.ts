@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('-u, --user <user>', 'user[:group] to run as')
     .option('-w, --workdir <dir>', 'working directory')
     .addOption(new Option('--network <mode>', 'network').choices(['host', 'none']).default('host'))
-    .passThroughOptions()
+    .allowUnknownOption()
     .action(async (image: string, args: string[], o: Record<string, unknown>, cmd: Command) => {
       const [{ openStore, defaultRoot }, { runImage }] = await Promise.all([import('../../store/index.js'), import('../../container/run.js')]);
       const store = await openStore((cmd.optsWithGlobals().root as string | undefined) ?? defaultRoot());
