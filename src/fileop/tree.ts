@@ -36,11 +36,33 @@ interface ParentDir {
   src: string;
   dst: string;
   copied: boolean;
+  creating?: Promise<void>;
+}
+
+// Entries are copied concurrently (bounded), which matters for contexts of many small files.
+const CONCURRENCY = 16;
+
+/** A counting semaphore: at most `n` holders at once. */
+class Limiter {
+  private waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
 }
 
 export class TreeCopier {
-  private readonly inodes = new Map<string, string>();
-  private readonly parents: ParentDir[] = [];
+  // first copy of each multiply-linked inode; later names become hard links to it
+  private readonly inodes = new Map<string, Promise<string>>();
+  private readonly limiter = new Limiter(CONCURRENCY);
   private readonly mayUnexclude: boolean;
 
   constructor(private readonly opts: TreeCopyOptions) {
@@ -48,7 +70,14 @@ export class TreeCopier {
   }
 
   /** Copy `src` (host path) to `target` (host path); `comps` is the path below the copied source. */
-  async copy(src: string, comps: string, target: string, overwriteMeta: boolean): Promise<void> {
+  copy(src: string, comps: string, target: string, overwriteMeta: boolean): Promise<void> {
+    return this.copyEntry(src, comps, target, overwriteMeta, [], false);
+  }
+
+  /** `fresh`: the target's directory was just created by this copy, so the target cannot exist. */
+  private async copyEntry(
+    src: string, comps: string, target: string, overwriteMeta: boolean, parents: readonly ParentDir[], fresh: boolean,
+  ): Promise<void> {
     let include = true;
     let excluded = false;
     if (comps !== '') {
@@ -59,28 +88,35 @@ export class TreeCopier {
       }
       if (!include && !this.opts.include && !this.mayUnexclude) return;
     }
-    const st = await lstat(src);
+    const st = await this.limiter.run(() => lstat(src));
     if (!include && !st.isDirectory()) return;
-    const targetSt = await lstatOrUndefined(target);
-    if (include) await this.createParents(overwriteMeta);
-    if (!st.isDirectory() && targetSt) {
+    if (st.isDirectory()) {
+      const targetSt = await lstatOrUndefined(target);
+      if (include) await this.createParents(parents, overwriteMeta);
+      const created = await this.copyDirectory(src, comps, target, st, overwriteMeta, include, excluded, parents);
+      if (!overwriteMeta ? created : include) await this.copyInfo(st, target);
+      else if (!overwriteMeta && targetSt) await setTimes(st, target);
+      return;
+    }
+    await this.createParents(parents, overwriteMeta);
+    await this.limiter.run(() => this.copyNonDir(src, target, st, fresh));
+  }
+
+  private async copyNonDir(src: string, target: string, st: Stats, fresh: boolean): Promise<void> {
+    const targetSt = fresh ? undefined : await lstatOrUndefined(target);
+    if (targetSt) {
       if (targetSt.isDirectory()) throw new DrydockError('CONTEXT', `cannot replace to directory ${target} with file`);
       await rm(target, { force: true });
     }
-    let copyInfo = include;
-    let restoreTimes = false;
-    if (st.isDirectory()) {
-      const created = await this.copyDirectory(src, comps, target, st, overwriteMeta, include, excluded);
-      if (!overwriteMeta) {
-        copyInfo = created;
-        restoreTimes = !created;
-      }
-    } else if (st.isFile()) {
-      const linked = st.nlink > 1 ? this.inodes.get(`${st.dev}:${st.ino}`) : undefined;
-      if (linked) await link(linked, target);
+    if (st.isFile()) {
+      const key = `${st.dev}:${st.ino}`;
+      const first = st.nlink > 1 ? this.inodes.get(key) : undefined;
+      if (first) await link(await first, target);
       else {
-        await copyFile(src, target, constants.COPYFILE_FICLONE);
-        if (st.nlink > 1) this.inodes.set(`${st.dev}:${st.ino}`, target);
+        const done = copyFile(src, target, constants.COPYFILE_FICLONE).then(() => target);
+        if (st.nlink > 1) this.inodes.set(key, done);
+        await done;
+        return this.copyInfo(st, target, true);
       }
     } else if (st.isSymbolicLink()) {
       await symlink(await readlink(src), target);
@@ -89,8 +125,7 @@ export class TreeCopier {
     } else {
       await mknod(target, st);
     }
-    if (copyInfo) await this.copyInfo(st, target);
-    else if (restoreTimes && targetSt) await setTimes(st, target);
+    await this.copyInfo(st, target);
   }
 
   private ignored(src: string): boolean {
@@ -102,6 +137,7 @@ export class TreeCopier {
 
   private async copyDirectory(
     src: string, comps: string, dst: string, st: Stats, overwriteMeta: boolean, include: boolean, excluded: boolean,
+    parents: readonly ParentDir[],
   ): Promise<boolean> {
     let created = false;
     const parent: ParentDir = { src, dst, copied: false };
@@ -109,35 +145,40 @@ export class TreeCopier {
       created = await copyDirectoryOnly(dst, st, overwriteMeta);
       parent.copied = true;
     }
-    this.parents.push(parent);
-    try {
-      if (excluded && !this.mayUnexclude) return false;
-      if (!include && this.opts.include && !this.opts.include.mayMatchBelow(comps)) return created;
-      const names = (await readdir(src)).sort();
-      for (const name of names) {
-        await this.copy(`${src}/${name}`, comps === '' ? name : `${comps}/${name}`, `${dst}/${name}`, true);
-      }
-    } finally {
-      this.parents.pop();
-    }
+    if (excluded && !this.mayUnexclude) return false;
+    if (!include && this.opts.include && !this.opts.include.mayMatchBelow(comps)) return created;
+    const chain = [...parents, parent];
+    const names = (await this.limiter.run(() => readdir(src))).sort();
+    await Promise.all(
+      names.map((name) =>
+        this.copyEntry(`${src}/${name}`, comps === '' ? name : `${comps}/${name}`, `${dst}/${name}`, true, chain, created),
+      ),
+    );
     return created;
   }
 
   /** Directories skipped by a filter are created once something inside them is copied. */
-  private async createParents(overwriteMeta: boolean): Promise<void> {
-    for (const p of this.parents) {
+  private async createParents(parents: readonly ParentDir[], overwriteMeta: boolean): Promise<void> {
+    for (const p of parents) {
       if (p.copied) continue;
-      const st = await stat(p.src);
-      if (!st.isDirectory()) throw new DrydockError('CONTEXT', `${p.src} is not a directory`);
-      if (await copyDirectoryOnly(p.dst, st, overwriteMeta)) await this.copyInfo(st, p.dst);
-      p.copied = true;
+      p.creating ??= (async () => {
+        const st = await stat(p.src);
+        if (!st.isDirectory()) throw new DrydockError('CONTEXT', `${p.src} is not a directory`);
+        if (await copyDirectoryOnly(p.dst, st, overwriteMeta)) await this.copyInfo(st, p.dst);
+        p.copied = true;
+      })();
+      await p.creating;
     }
   }
 
-  private async copyInfo(st: Stats, target: string): Promise<void> {
+  /** Owner, mode and times of a copied entry; `copied`: a regular file just written by copyFile. */
+  private async copyInfo(st: Stats, target: string, copied = false): Promise<void> {
     const owner = this.opts.owner ?? (this.opts.keepOwnership ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 });
+    // always chown: a setgid parent directory may have given a new file another group
     await lchown(target, owner.uid, owner.gid);
-    if (!st.isSymbolicLink()) await chmod(target, applyChmod(this.opts.chmod, st.mode, st.isDirectory()));
+    // copyFile gave the source's exact mode; chown only clears set-id bits
+    const modeKept = copied && !this.opts.chmod && (st.mode & 0o7000) === 0;
+    if (!st.isSymbolicLink() && !modeKept) await chmod(target, applyChmod(this.opts.chmod, st.mode, st.isDirectory()));
     await setTimes(st, target);
   }
 }

@@ -263,3 +263,19 @@ test('a source ending in /. or / selects the directory contents like the bare na
     assert.equal(t['one/a']!.content, 'a');
     assert.equal(t['two/a']!.content, 'a');
   }));
+
+test('modes are exact whatever the umask; a setgid dest directory does not leak its group', () =>
+  withRoots(async (src, dst) => {
+    await makeTree(src, { 'open': { content: 'o', mode: 0o777 }, 'suid': { content: 's', mode: 0o4755 } });
+    await makeTree(dst, { 'shared/': { mode: 0o2775, gid: 50 } });
+    const old = process.umask(0o077);
+    try {
+      await cp(src, dst, { sources: ['open', 'suid'], dest: '/shared/' });
+    } finally {
+      process.umask(old);
+    }
+    const t = await describe(dst);
+    assert.equal(t['shared/open']!.mode, '0777');
+    assert.equal(t['shared/open']!.owner, '0:0');
+    assert.equal(t['shared/suid']!.mode, '4755');
+  }));
