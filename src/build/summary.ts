@@ -16,7 +16,8 @@ export interface SizeReport {
 export function sizeReport(stages: StageSummary[], image?: ImageSummary): SizeReport {
   const left = stages.filter((s) => !s.inImage).sort((a, b) => b.size - a.size)[0];
   const report: SizeReport = { stages, image };
-  if (left && image && left.size > 0) {
+  // Only worth saying when the image really is smaller than what it left behind.
+  if (left && image && left.size > image.size) {
     report.largestLeftBehind = {
       name: left.name,
       size: left.size,
