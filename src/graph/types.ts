@@ -25,4 +25,7 @@ export interface StageResult {
   /** How many of the stage's own steps came from the cache. */
   cachedSteps: number;
   steps: number;
+  /** Every cache record the stage's image rests on (its base stage's, then its own layer and
+   *  config steps), in order: what a cache export of this stage sends. */
+  used?: CacheKey[];
 }

@@ -51,6 +51,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
   let key = base.key;
   const layers = [...base.layers];
   const history: HistoryEntry[] = [...(base.config.history ?? [])];
+  const used: CacheKey[] = [...(base.used ?? [])];
   const layerSteps = program.steps.filter((s) => makesLayer(s.op)).length;
   let n = 1; // step 1 is FROM, as BuildKit counts
   let cached = 0;
@@ -59,6 +60,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
     if (!makesLayer(step.op)) {
       if (!step.history) continue;
       const rec = await configRecord(env, key, step);
+      used.push(rec.key);
       history.push(historyEntry(step, rec.created, true, epoch));
       continue;
     }
@@ -81,6 +83,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
         await env.cache.put(rec);
       }
       layers.push(rec.layer!);
+      used.push(rec.key);
       history.push(historyEntry(step, rec.created, false, epoch));
       key = stepKey;
       env.emit({ type: 'step-done', time: Date.now(), stage: stage.index, step: id, cached: hit, duration: Date.now() - started, layerSize: rec.layer!.size });
@@ -90,10 +93,10 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
     }
   }
   const config = finalConfig(base.config, program.config, layers, history, env.platform, epoch);
-  return { key, config, layers, cachedSteps: cached, steps: layerSteps };
+  return { key, config, layers, cachedSteps: cached, steps: layerSteps, used };
 }
 
-async function resolveBase(stage: SolveStage, env: StageEnv): Promise<{ key: CacheKey; config: ImageConfig; layers: LayerRef[] }> {
+async function resolveBase(stage: SolveStage, env: StageEnv): Promise<{ key: CacheKey; config: ImageConfig; layers: LayerRef[]; used?: CacheKey[] }> {
   const b = stage.base;
   if (b.kind === 'scratch') {
     env.emit({ type: 'base-resolved', time: Date.now(), stage: stage.index, ref: 'scratch', source: 'scratch' });
@@ -102,7 +105,7 @@ async function resolveBase(stage: SolveStage, env: StageEnv): Promise<{ key: Cac
   if (b.kind === 'stage') {
     const r = await env.stageResult(b.index);
     env.emit({ type: 'base-resolved', time: Date.now(), stage: stage.index, ref: `stage ${b.index}`, source: 'stage' });
-    return { key: r.key, config: r.config, layers: r.layers };
+    return { key: r.key, config: r.config, layers: r.layers, used: r.used };
   }
   const img = await env.images.resolve(b.ref);
   env.emit({ type: 'base-resolved', time: Date.now(), stage: stage.index, ref: img.ref, digest: img.manifestDigest, source: img.source });
