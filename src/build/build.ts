@@ -8,7 +8,7 @@ import { basename, join, resolve as resolvePath } from 'node:path';
 import type { BuildOptions } from './options.js';
 import type { BuildEvent, ImageSummary, StageSummary } from '../solver/events.js';
 import { stageLabel } from '../solver/events.js';
-import type { Digest, ImageConfig } from '../image/oci.js';
+import type { Descriptor, Digest, ImageConfig } from '../image/oci.js';
 import { hostPlatform } from '../image/oci.js';
 import { DrydockError } from '../util/errors.js';
 import { sizeReport, type SizeReport } from './summary.js';
@@ -24,6 +24,8 @@ export interface BuildResult {
   report: SizeReport;
   warnings: string[];
   events: BuildEvent[];
+  /** Every solved stage's full layer list (base layers included), for the size report. */
+  stages: Array<{ index: number; name: string; inImage: boolean; layers: Descriptor[] }>;
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -87,7 +89,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     };
     const report = sizeReport(stageSummaries, image);
     emit({ type: 'build-done', time: Date.now(), image, stages: stageSummaries, duration: Date.now() - started });
-    return { imageId: written.imageId, manifestDigest: written.manifestDigest, refs: written.refs, config, report, warnings, events };
+    const stageLayers = stages.map((s) => ({ index: s.index, name: s.name, inImage: s.index === plan.target.index, layers: solved.results.get(s.index)!.layers.map((l) => l.descriptor) }));
+    return { imageId: written.imageId, manifestDigest: written.manifestDigest, refs: written.refs, config, report, warnings, events, stages: stageLayers };
   } finally {
     await context.release();
   }
