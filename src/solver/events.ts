@@ -14,7 +14,8 @@ export type BuildEvent =
   | { type: 'step-error'; time: number; stage: number; step: string; message: string }
   | { type: 'stage-done'; time: number; stage: number; name: string; size: number; layers: number }
   | { type: 'warning'; time: number; message: string; line?: number; rule?: string }
-  | { type: 'pull'; time: number; ref: string; status: 'start' | 'done'; bytes?: number }
+  /** `progress`: one blob of the pull (`layer` digest) has `current` of its `total` bytes; `done`: `bytes` fetched in all. */
+  | { type: 'pull'; time: number; ref: string; status: 'start' | 'progress' | 'done'; bytes?: number; layer?: string; current?: number; total?: number }
   | { type: 'export'; time: number; kind: string; dest?: string; digest?: string }
   | { type: 'build-done'; time: number; image?: ImageSummary; stages: StageSummary[]; duration: number };
 

@@ -51,15 +51,22 @@ export class ImageResolver {
     const { pullImage } = await import('../registry/index.js');
     this.opts.emit({ type: 'pull', time: Date.now(), ref, status: 'start' });
     let pulled;
+    let fetched = 0;
+    // Byte counts for progress bars: blobs already in the store ('exists') report nothing.
+    const onProgress = (t: import('../registry/index.js').TransferEvent) => {
+      if (t.phase !== 'start' && t.phase !== 'progress' && t.phase !== 'done') return;
+      if (t.phase === 'done') fetched += t.size ?? 0;
+      this.opts.emit({ type: 'pull', time: Date.now(), ref, status: 'progress', layer: t.digest, current: t.current ?? 0, total: t.size });
+    };
     try {
-      pulled = await pullImage(this.store, ref, { ...this.opts.registry, platform: this.opts.platform, signal: this.opts.signal });
+      pulled = await pullImage(this.store, ref, { ...this.opts.registry, platform: this.opts.platform, signal: this.opts.signal, onProgress });
     } catch (e) {
       if (e instanceof DrydockError) {
         throw new DrydockError(e.code, `${ref}: not in the local store, and pulling failed: ${e.message}`, { cause: e });
       }
       throw e;
     }
-    this.opts.emit({ type: 'pull', time: Date.now(), ref, status: 'done' });
+    this.opts.emit({ type: 'pull', time: Date.now(), ref, status: 'done', bytes: fetched });
     const img = await resolveImage(this.store, pulled.manifestDescriptor, this.opts.platform);
     return toResolved(pulled.ref, img.manifestDescriptor.digest, img.config, img.manifest.layers, 'pulled');
   }
