@@ -70,7 +70,8 @@ export function planBuild(text: string, opts: PlanOptions = {}): BuildPlan {
   for (const p of planned) sources.set(p.index, commandSources(p.commands, all, lex));
   checkCircular(sources, all);
 
-  const needed = reachable(target, planned, sources, stages, lex, all, parsed);
+  const roots = opts.allStages ? planned.map((p) => p.index) : [target.index];
+  const needed = reachable(roots, planned, sources, stages, lex, all, parsed);
   for (const p of needed) checkDefinedBefore(p, sources.get(p.index)!, all);
   const ordered = needed.sort((a, b) => a.index - b.index);
 
@@ -109,14 +110,14 @@ function resolveTarget(target: string | undefined, planned: PlannedStage[], all:
   throw planError(`target stage ${JSON.stringify(target)} could not be found${hint ? ` (did you mean ${hint}?)` : ''}${list}`, undefined, 'USAGE');
 }
 
-/** The target and everything it needs; also attaches base stages' ONBUILD triggers. */
+/** The roots and everything they need; also attaches base stages' ONBUILD triggers. */
 function reachable(
-  target: PlannedStage, planned: PlannedStage[], sources: Map<number, CommandSource[]>, stages: Stage[], lex: ShellLex,
+  roots: number[], planned: PlannedStage[], sources: Map<number, CommandSource[]>, stages: Stage[], lex: ShellLex,
   all: StageInfo[], parsed: ParseResult,
 ): PlannedStage[] {
   const seen = new Set<number>();
   const triggersDone = new Set<number>();
-  const queue = [target.index];
+  const queue = [...roots];
   while (queue.length > 0) {
     const i = queue.shift()!;
     if (seen.has(i)) continue;

@@ -15,6 +15,11 @@ export interface PlanOptions {
   buildPlatform?: Platform;
   /** Default: the build platform. Set it to build for another platform (explicit target). */
   targetPlatform?: Platform;
+  /**
+   * Plan every stage of the file, not only what the target needs (lint, like BuildKit's
+   * check mode without a target). `stages` is then in file order and the target may not be last.
+   */
+  allStages?: boolean;
 }
 
 /** What a stage starts from. */
