@@ -8,12 +8,13 @@ import { createGunzip, createGzip, constants as zlibConstants } from 'node:zlib'
 import { DrydockError } from '../util/errors.js';
 import type { Compression } from './oci.js';
 
-export function compressor(c: Compression): Duplex | undefined {
+/** `level`: gzip 0–9 (default zlib's 6), zstd 1–19 (default 3). */
+export function compressor(c: Compression, level?: number): Duplex | undefined {
   switch (c) {
     case 'gzip':
-      return createGzip({ level: zlibConstants.Z_DEFAULT_COMPRESSION });
+      return createGzip({ level: level ?? zlibConstants.Z_DEFAULT_COMPRESSION });
     case 'zstd':
-      return zstd(['-c', '-q', '-3', '-T1']);
+      return zstd(['-c', '-q', `-${level ?? 3}`, '-T1']);
     default:
       return undefined;
   }

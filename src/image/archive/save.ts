@@ -11,7 +11,7 @@ import { children } from '../../store/gc.js';
 import { resolveFromContent } from '../resolve.js';
 import { parseReference } from '../reference.js';
 import { tarStream, type TarWriter } from '../tar/writer.js';
-import type { Descriptor, Digest } from '../oci.js';
+import type { Descriptor, Digest, Platform } from '../oci.js';
 
 export type ArchiveFormat = 'docker' | 'oci';
 
@@ -22,6 +22,8 @@ interface SavedImage {
   config: Descriptor;
   layers: Descriptor[];
   blobs: Digest[];
+  /** Written into the index.json entry (builds for an explicit --platform). */
+  platform?: Platform;
 }
 
 async function allPresent(store: Store, root: Digest): Promise<Digest[] | undefined> {
@@ -40,17 +42,17 @@ async function allPresent(store: Store, root: Digest): Promise<Digest[] | undefi
 }
 
 /** A stored image by name or id, or (for build outputs) a manifest with the names to give it. */
-export type SaveSource = string | { target: Descriptor; refs: string[] };
+export type SaveSource = string | { target: Descriptor; refs: string[]; platform?: Platform };
 
 async function collect(store: Store, names: SaveSource[]): Promise<SavedImage[]> {
   const byTarget = new Map<Digest, SavedImage>();
   for (const src of names) {
     if (typeof src !== 'string') {
-      const img = await resolveFromContent(store.content, src.target);
+      const img = await resolveFromContent(store.content, src.target, src.platform);
       const blobs = await allPresent(store, src.target.digest);
       if (!blobs) throw new DrydockError('STORE', `image ${src.target.digest} is incomplete in the store; run 'drydock fsck'`);
       const refs = src.refs.map((r) => parseReference(r).toString());
-      byTarget.set(src.target.digest, { refs, target: src.target, config: img.configDescriptor, layers: img.manifest.layers, blobs });
+      byTarget.set(src.target.digest, { refs, target: src.target, config: img.configDescriptor, layers: img.manifest.layers, blobs, platform: src.platform });
       continue;
     }
     const name = src;
@@ -108,7 +110,7 @@ async function writeArchive(store: Store, w: TarWriter, images: SavedImage[], fo
   await json('oci-layout', { imageLayoutVersion: '1.0.0' });
   const manifests: Descriptor[] = [];
   for (const img of images) {
-    const base = { mediaType: img.target.mediaType, digest: img.target.digest, size: img.target.size };
+    const base = { mediaType: img.target.mediaType, digest: img.target.digest, size: img.target.size, ...(img.platform ? { platform: img.platform } : {}) };
     if (img.refs.length === 0) manifests.push(base);
     for (const ref of img.refs) {
       const r = parseReference(ref);
