@@ -53,6 +53,7 @@ export async function hashSources(ctx: BuildContext, sources: string[], opts: Ha
       const found: Found[] = [];
       const walker = new Walker(ctx.root, found, sel.include, exclude, ignore);
       await walker.visit(start, '');
+      found.sort((a, b) => (a.sub < b.sub ? -1 : a.sub > b.sub ? 1 : 0));
       await digestContents(found, memo, stats);
       const h = createHash('sha256');
       for (const f of found) {
@@ -94,8 +95,11 @@ class Walker {
     }
     if (!skipped) this.out.push({ abs, sub, st });
     if (skipped && this.include && !this.include.mayMatchBelow(sub)) return;
-    const names = (await readdir(abs)).sort();
-    for (const name of names) await this.visit(`${abs}/${name}`, sub === '' ? name : `${sub}/${name}`);
+    const names = await readdir(abs);
+    // siblings in parallel; the caller sorts what was found
+    for (let i = 0; i < names.length; i += CONCURRENCY) {
+      await Promise.all(names.slice(i, i + CONCURRENCY).map((n) => this.visit(`${abs}/${n}`, sub === '' ? n : `${sub}/${n}`)));
+    }
   }
 }
 

@@ -134,3 +134,13 @@ test('openContext rejects a stream that is not a tar archive', async () => {
     code: 'CONTEXT',
   });
 });
+
+test('hashSources: a .dockerignore exception re-includes a file inside an ignored directory', () =>
+  withTemp(async (dir) => {
+    await makeTree(dir, { 'docs/keep.md': 'k', 'docs/drop.md': 'd', '.dockerignore': 'docs\n!docs/keep.md\n' });
+    const ctx = await openContext({ dir });
+    const r = await hashSources(ctx, ['docs']);
+    assert.deepEqual(r.files.map((f) => f.path), ['docs', 'docs/keep.md']);
+    await writeFile(`${dir}/docs/drop.md`, 'changed');
+    assert.equal(await digestOf(ctx, ['docs']), r.digest);
+  }));
