@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { build } from '../build/build.js';
 import { parseKeyValue, parseOutputSpec, type BuildOptions } from '../build/options.js';
 import { formatSizeReport } from '../build/summary.js';
-import { plainRenderer } from './progress/plain.js';
+import { createProgress, resolveProgressMode } from './progress/index.js';
 import { readStdinContext } from './stdin.js';
 import { DrydockError } from '../util/errors.js';
-import type { BuildEvent } from '../solver/events.js';
 
 export async function runBuild(contextArg: string, o: Record<string, unknown>, root?: string): Promise<number> {
   const list = (k: string) => (o[k] as string[] | undefined) ?? [];
@@ -51,11 +50,10 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     }
   }
 
-  const mode = o.progress === 'auto' ? (process.stderr.isTTY ? 'tty' : 'plain') : (o.progress as string);
-  const render = quiet ? undefined : pickRenderer(mode);
-  opts.onEvent = render;
+  const progress = quiet ? undefined : createProgress(resolveProgressMode(o.progress as string, process.stderr), process.stderr);
+  opts.onEvent = progress?.onEvent;
   try {
-    const result = await build(opts);
+    const result = await build(opts).finally(() => progress?.close());
     if (quiet) process.stdout.write(`${result.imageId}\n`);
     else {
       process.stderr.write(`${formatSizeReport(result.report)}\n`);
@@ -75,12 +73,6 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
   } finally {
     if (emptyContext) await rm(emptyContext, { recursive: true, force: true });
   }
-}
-
-function pickRenderer(mode: string): (e: BuildEvent) => void {
-  if (mode === 'rawjson') return (e) => process.stderr.write(`${JSON.stringify(e)}\n`);
-  // tty redraw is rendered in plain form until the live view lands.
-  return plainRenderer((s) => process.stderr.write(s));
 }
 
 function parseEpoch(s: string): number {
