@@ -60,6 +60,9 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
       for (const r of result.refs) process.stderr.write(`naming to ${r}\n`);
       process.stderr.write(`image ${result.imageId}\n`);
     }
+    // Remember the stages for `drydock report IMAGE`; with --report, write the report now.
+    const { recordBuild } = await import('../report/index.js');
+    await recordBuild(root, result, o.report as string | undefined);
     if (o.iidfile) await writeFile(o.iidfile as string, result.imageId);
     if (o.metadataFile) {
       await writeFile(o.metadataFile as string, JSON.stringify({
