@@ -26,7 +26,6 @@ const commands: Array<() => Promise<{ register: Registrar }>> = [
   () => import('./commands/logout.js'),
   () => import('./commands/build.js'),
   () => import('./commands/run.js'),
-  () => import('./commands/lint.js'),
   () => import('./commands/report.js'),
 ];
 
