@@ -15,6 +15,7 @@ import { baseName, cleanPath, cleanSourcePath, isNotFound, resolveInRoot, splitP
 import { PatternMatcher, type IgnoreMatcher } from './patterns.js';
 import { selectSource, type Selection } from './sources.js';
 import { TreeCopier } from './tree.js';
+import { copyXattrs } from './xattr.js';
 
 export interface CopyOptions {
   /** Directory that sources are relative to (context dir, or a stage's/image's rootfs view). */
@@ -105,7 +106,9 @@ async function copyIntoUnscrubbed(opts: CopyOptions, scratch: string[]): Promise
       continue;
     }
     const target = await prepareTarget(srcFollowed, sel.path, dst, dirMode, owner);
+    const record = new Map<string, string>();
     const copier = new TreeCopier({
+      record,
       owner,
       keepOwnership: opts.keepOwnership,
       chmod,
@@ -115,6 +118,7 @@ async function copyIntoUnscrubbed(opts: CopyOptions, scratch: string[]): Promise
       ignoreRoot: opts.srcRoot,
     });
     await copier.copy(srcFollowed, '', target, false);
+    await copyXattrs(srcFollowed, record);
   }
 }
 

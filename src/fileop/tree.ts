@@ -30,6 +30,8 @@ export interface TreeCopyOptions {
   /** .dockerignore, relative to `ignoreRoot`. */
   ignore?: IgnoreMatcher & { hasExclusions?: boolean };
   ignoreRoot?: string;
+  /** Filled with every `source → target` copied (for the xattr pass). */
+  record?: Map<string, string>;
 }
 
 interface ParentDir {
@@ -93,6 +95,7 @@ export class TreeCopier {
     if (st.isDirectory()) {
       const targetSt = await lstatOrUndefined(target);
       if (include) await this.createParents(parents, overwriteMeta);
+      if (include) this.opts.record?.set(src, target);
       const created = await this.copyDirectory(src, comps, target, st, overwriteMeta, include, excluded, parents);
       if (!overwriteMeta ? created : include) await this.copyInfo(st, target);
       else if (!overwriteMeta && targetSt) await setTimes(st, target);
@@ -103,6 +106,7 @@ export class TreeCopier {
   }
 
   private async copyNonDir(src: string, target: string, st: Stats, fresh: boolean): Promise<void> {
+    this.opts.record?.set(src, target);
     const targetSt = fresh ? undefined : await lstatOrUndefined(target);
     if (targetSt) {
       if (targetSt.isDirectory()) throw new DrydockError('CONTEXT', `cannot replace to directory ${target} with file`);
@@ -165,6 +169,7 @@ export class TreeCopier {
         const st = await stat(p.src);
         if (!st.isDirectory()) throw new DrydockError('CONTEXT', `${p.src} is not a directory`);
         if (await copyDirectoryOnly(p.dst, st, overwriteMeta)) await this.copyInfo(st, p.dst);
+        this.opts.record?.set(p.src, p.dst);
         p.copied = true;
       })();
       await p.creating;

@@ -279,3 +279,19 @@ test('modes are exact whatever the umask; a setgid dest directory does not leak 
     assert.equal(t['shared/open']!.owner, '0:0');
     assert.equal(t['shared/suid']!.mode, '4755');
   }));
+
+test('extended attributes are copied (user.* and file capabilities), only for copied entries', () =>
+  withRoots(async (src, dst) => {
+    const { execFileSync } = await import('node:child_process');
+    await makeTree(src, { 'd/tool': 'bin', 'd/odd name\\x': 'n', 'd/skip.log': 'l' });
+    execFileSync('setfattr', ['-n', 'user.note', '-v', 'hello', `${src}/d/tool`]);
+    execFileSync('setfattr', ['-n', 'security.capability', '-v', '0sAQAAAgAgAAAAAAAAAAAAAAAAAAA=', `${src}/d/tool`]);
+    execFileSync('setfattr', ['-n', 'user.odd', '-v', 'yes', `${src}/d/odd name\\x`]);
+    execFileSync('setfattr', ['-n', 'user.skip', '-v', 'no', `${src}/d/skip.log`]);
+    await cp(src, dst, { sources: ['d'], dest: '/d/', exclude: ['*.log'] });
+    const get = (p: string, n: string) => execFileSync('getfattr', ['--only-values', '-n', n, p]).toString();
+    assert.equal(get(`${dst}/d/tool`, 'user.note'), 'hello');
+    assert.match(execFileSync('getfattr', ['-n', 'security.capability', '-e', 'base64', `${dst}/d/tool`]).toString(), /0sAQAAAgAgAAAAAAAAAAAAAAAAAAA=/);
+    assert.equal(get(`${dst}/d/odd name\\x`, 'user.odd'), 'yes');
+    assert.equal((await describe(dst))['d/skip.log'], undefined);
+  }));
