@@ -28,6 +28,7 @@ export async function executeCopy(op: CopyOp, rootfs: string, rt: StepRuntime, c
       chown: op.chown,
       chmod: op.chmod,
       ignore: src.isContext ? ctx?.dockerignore : undefined,
+      keepOwnership: !src.isContext, // BuildKit keeps owners for COPY --from; context files arrive as 0:0
       exclude: op.exclude,
       parents: op.parents,
       isAdd: op.isAdd,
