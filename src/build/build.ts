@@ -48,6 +48,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 
   const store = await openStore(opts.root ?? defaultRoot());
   const snapshotter = await openSnapshotter(store.root, { driver: opts.snapshotter ?? 'auto' });
+  const { openSession } = await import('../secrets/index.js');
+  const session = await openSession({ secrets: opts.secrets, ssh: opts.ssh });
   const context = await openContext(typeof opts.context === 'string' ? { dir: opts.context } : { tar: opts.context.tar }, { dockerfilePath });
   try {
     const { solve } = await import('../solver/solve.js');
@@ -70,6 +72,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       defaultNetwork: opts.network === 'none' ? 'none' : 'host',
       dispatch: makeDispatcher(plan, opts, platform),
       emit,
+      session,
+      allowInsecure: (opts.allow ?? []).includes('security.insecure'),
       hashContext: async (sel) => (await hashSources(context, sel.sources, { exclude: sel.exclude, memoPath })).digest,
     }, opts.signal);
 
@@ -93,6 +97,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     return { imageId: written.imageId, manifestDigest: written.manifestDigest, refs: written.refs, config, report, warnings, events, stages: stageLayers };
   } finally {
     await context.release();
+    await session.close();
   }
 }
 

@@ -4,8 +4,10 @@
 import type { Readable } from 'node:stream';
 import type { EventSink } from '../solver/events.js';
 import { DrydockError } from '../util/errors.js';
+import type { CacheSpec } from '../cache/index.js';
+import type { SecretSource, SshSource } from '../secrets/index.js';
 
-export type OutputType = 'image' | 'docker' | 'oci' | 'tar' | 'local';
+export type OutputType = 'image' | 'registry' | 'docker' | 'oci' | 'tar' | 'local';
 
 export interface OutputSpec {
   type: OutputType;
@@ -32,11 +34,21 @@ export interface BuildOptions {
   network?: 'default' | 'none' | 'host';
   platform?: string;
   outputs?: OutputSpec[];
+  /** `--cache-to`: where the build's step records and layers are exported (src/cache). */
+  cacheTo?: CacheSpec[];
+  /** `--cache-from`: caches whose records the build may reuse. */
+  cacheFrom?: CacheSpec[];
   /** Store root; default per `defaultRoot()`. */
   root?: string;
   /** Clamp timestamps (history, config, layer mtimes) for reproducible images. */
   sourceDateEpoch?: number;
   snapshotter?: 'overlay' | 'copy' | 'auto';
+  /** `--secret`: secrets RUN --mount=type=secret can use. */
+  secrets?: SecretSource[];
+  /** `--ssh`: agents RUN --mount=type=ssh can use. */
+  ssh?: SshSource[];
+  /** `--allow`: entitlements (`security.insecure`, `network.host`). */
+  allow?: string[];
   onEvent?: EventSink;
   signal?: AbortSignal;
 }
@@ -53,13 +65,15 @@ export function parseOutputSpec(spec: string): OutputSpec {
     attrs[part.slice(0, i).trim()] = part.slice(i + 1).trim();
   }
   const type = attrs.type as OutputType | undefined;
-  const known: OutputType[] = ['image', 'docker', 'oci', 'tar', 'local'];
+  const known: OutputType[] = ['image', 'registry', 'docker', 'oci', 'tar', 'local'];
   if (!type || !known.includes(type)) {
     throw new DrydockError('USAGE', `invalid output "${spec}": type must be one of ${known.join(', ')}`);
   }
   const { dest, name } = attrs;
   delete attrs.type; delete attrs.dest; delete attrs.name;
-  if (type !== 'image' && !dest) throw new DrydockError('USAGE', `output type=${type} needs dest=PATH`);
+  if (type === 'registry') {
+    if (!name) throw new DrydockError('USAGE', 'output type=registry needs name=REGISTRY/REPOSITORY[:TAG]');
+  } else if (type !== 'image' && !dest) throw new DrydockError('USAGE', `output type=${type} needs dest=PATH`);
   return { type, dest, name, attrs };
 }
 

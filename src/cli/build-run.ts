@@ -11,6 +11,7 @@ import { formatSizeReport } from '../build/summary.js';
 import { createProgress, resolveProgressMode } from './progress/index.js';
 import { readStdinContext } from './stdin.js';
 import { DrydockError } from '../util/errors.js';
+import { parseSecretSpec, parseSshSpec } from '../secrets/index.js';
 
 export async function runBuild(contextArg: string, o: Record<string, unknown>, root?: string): Promise<number> {
   const list = (k: string) => (o[k] as string[] | undefined) ?? [];
@@ -28,6 +29,9 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     network: o.network as BuildOptions['network'],
     outputs: list('output').map(parseOutputSpec),
     snapshotter: o.snapshotter as BuildOptions['snapshotter'],
+    secrets: list('secret').map(parseSecretSpec),
+    ssh: list('ssh').map(parseSshSpec),
+    allow: list('allow').map(parseEntitlement),
     sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? parseEpoch(process.env.SOURCE_DATE_EPOCH) : undefined,
   };
   if (o.platform && o.platform !== 'linux/amd64' && o.platform !== `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`) {
@@ -76,6 +80,11 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
   } finally {
     if (emptyContext) await rm(emptyContext, { recursive: true, force: true });
   }
+}
+
+function parseEntitlement(s: string): string {
+  if (s !== 'security.insecure' && s !== 'network.host') throw new DrydockError('USAGE', `invalid --allow "${s}": expected security.insecure or network.host`);
+  return s;
 }
 
 function parseEpoch(s: string): number {

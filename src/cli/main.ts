@@ -26,6 +26,7 @@ const commands: Array<() => Promise<{ register: Registrar }>> = [
   () => import('./commands/logout.js'),
   () => import('./commands/build.js'),
   () => import('./commands/run.js'),
+  () => import('./commands/lint.js'),
   () => import('./commands/report.js'),
 ];
 

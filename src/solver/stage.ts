@@ -9,10 +9,11 @@ import type { EventSink } from './events.js';
 import type { StepCache } from './cache.js';
 import type { ImageResolver } from './images.js';
 import { layerStep, viewLayers, type Workspace } from './workspace.js';
-import { executeRun, runKeyOp } from './ops/run.js';
+import { checkEntitlements, executeRun, runKeyOp } from './ops/run.js';
 import { executeCopy, isURL } from './ops/copy.js';
 import { executeMkdir } from './ops/mkdir.js';
 import type { StepRuntime } from './ops/types.js';
+import type { BuildSession } from '../secrets/index.js';
 import { DrydockError } from '../util/errors.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,6 +42,10 @@ export interface StageEnv {
   signal?: AbortSignal;
   /** The result of another stage (scheduled by the solver). */
   stageResult(index: number): Promise<StageResult>;
+  /** Secrets and ssh agents lent to RUN steps (`--secret`, `--ssh`). */
+  session?: BuildSession;
+  /** `--allow security.insecure` was given. */
+  allowInsecure?: boolean;
   /** Content hash of the files a context COPY selects. */
   hashContext(op: { sources: string[]; exclude?: string[] }): Promise<string>;
 }
@@ -70,6 +75,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
     const started = Date.now();
     env.emit({ type: 'step-start', time: started, stage: stage.index, step: id, index: n, total: layerSteps + 1, instruction: step.instruction, line: step.line });
     try {
+      if (step.op.kind === 'run') checkEntitlements(step.op, !!env.allowInsecure, step.file && step.line ? { file: step.file, line: step.line } : undefined);
       const stepKey = cacheKey(key, step.op.kind, keyOp(step), await keyInputs(step, env));
       let rec = stage.noCache ? undefined : await env.cache.get(stepKey);
       if (rec?.layer && !(await env.ws.store.content.has(rec.layer.descriptor.digest))) rec = undefined;
@@ -147,6 +153,9 @@ async function execute(step: Step, rootfs: string, id: string, stage: number, en
     signal: env.signal,
     log: (stream, chunk) => env.emit({ type: 'step-log', time: Date.now(), stage, step: id, stream, data: chunk.toString('utf8') }),
     sourceRoot: (from) => sourceRoot(from, env),
+    sourceKey: (from) => sourceIdentity(from, env, { sources: ['/'] }),
+    session: env.session,
+    allowInsecure: !!env.allowInsecure,
   };
   const op = step.op;
   if (op.kind === 'run') return executeRun(op, rootfs, rt);

@@ -27,6 +27,9 @@ export function register(program: Command): void {
     .option('--report <file>', 'write a size report of the image to FILE (.html, .json, else text)')
     .addOption(new Option('--progress <mode>', 'progress output').choices(['auto', 'plain', 'tty', 'quiet', 'rawjson']).default('auto'))
     .option('-q, --quiet', 'print only the image ID')
+    .option('--secret <spec>', 'secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VAR; repeatable', collect)
+    .option('--ssh <spec>', 'ssh agent for RUN --mount=type=ssh: default or ID[=SOCKET|KEY[,KEY]]; repeatable', collect)
+    .option('--allow <entitlement>', 'allow an extra privilege: security.insecure, network.host; repeatable', collect)
     .addOption(new Option('--snapshotter <driver>', 'filesystem snapshots').choices(['auto', 'overlay', 'copy']).default('auto'))
     .action(async (context: string, o: Record<string, unknown>, cmd: Command) => {
       const { runBuild } = await import('../build-run.js');

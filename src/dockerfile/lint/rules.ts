@@ -102,7 +102,7 @@ export const rules = {
     format: (image: string, expected: string, actual: string) => `Base image ${image} was pulled with platform ${q(actual)}, expected ${q(expected)} for current build`,
   },
   InvalidDefinitionDescription: {
-    name: 'InvalidDefinitionDescription', description: 'Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`.', url: doc('invalid-definition-description'),
+    name: 'InvalidDefinitionDescription', description: 'Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`. If this is not intended to be a description comment, add an empty line or comment between the instruction and the comment.', url: doc('invalid-definition-description'),
     format: (instr: string, def: string) => `Comment for ${instr} should follow the format: \`# ${def} <description>\``,
     experimental: true,
   },

@@ -1,5 +1,6 @@
 import type { CopySource } from '../../graph/index.js';
 import type { SourceLocation } from '../../util/errors.js';
+import type { BuildSession } from '../../secrets/index.js';
 
 /** What an operation may use while it executes, provided by the stage runner. */
 export interface StepRuntime {
@@ -10,4 +11,10 @@ export interface StepRuntime {
   log(stream: 'stdout' | 'stderr', chunk: Buffer): void;
   /** A directory holding the files of a COPY/mount source, and how to let go of it. */
   sourceRoot(from: CopySource): Promise<{ path: string; release: () => Promise<void>; isContext: boolean }>;
+  /** What identifies the content of `from` (a stage's cache key, an image digest, a context hash). */
+  sourceKey(from: CopySource): Promise<string>;
+  /** Secrets and ssh agents of the build; absent means none were given. */
+  session?: BuildSession;
+  /** RUN --security=insecure is allowed (`--allow security.insecure`). */
+  allowInsecure: boolean;
 }

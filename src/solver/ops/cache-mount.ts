@@ -1,0 +1,115 @@
+/**
+ * RUN --mount=type=cache: a directory kept under `<root>/cache/mounts/` between builds, never
+ * part of a layer. As in BuildKit, a cache is named by its id plus, when it has one, its
+ * starting content: `from`+`source` (the cache starts as a copy of that directory) or the
+ * uid/gid/mode of its root. Sharing: `shared` mounts the one directory for everybody; `locked`
+ * waits for exclusive use; `private` takes the first instance nobody holds, making a new one if
+ * all are in use. Locks are pid files, so a killed build never wedges a cache.
+ */
+import { chmod, chown, cp, link, lstat, mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import type { RunMountSpec } from '../../graph/index.js';
+import type { ExtraMount } from '../../exec/index.js';
+import { DrydockError } from '../../util/errors.js';
+import { secureJoin } from '../../util/securejoin.js';
+import type { StepRuntime } from './types.js';
+
+type Release = () => Promise<void>;
+
+/** Where every cache mount lives; `drydock prune --cache` removes it. */
+export function cacheMountsDir(storeRoot: string): string {
+  return join(storeRoot, 'cache', 'mounts');
+}
+
+export async function cacheMount(m: RunMountSpec, rt: StepRuntime, held: Release[]): Promise<ExtraMount> {
+  const { acquireLock } = await import('../../store/lock.js');
+  const perms = m.uid !== undefined || m.gid !== undefined || m.mode !== undefined;
+  // uid/gid/mode apply to a fresh directory made on top of `from` (BuildKit's mkdir /cache), unless a source is named
+  const seeded = m.from.type !== 'scratch' && (m.source !== '/' || !perms);
+  const origin = m.from.type === 'scratch' && !perms ? undefined : {
+    from: m.from.type === 'scratch' ? 'scratch' : await rt.sourceKey(m.from),
+    source: m.source,
+    ...(seeded ? {} : { uid: m.uid ?? 0, gid: m.gid ?? 0, mode: m.mode ?? 0o755 }),
+  };
+  const name = createHash('sha256').update(JSON.stringify({ id: m.id ?? m.target, origin })).digest('hex').slice(0, 32);
+  const base = join(cacheMountsDir(rt.storeRoot), name);
+  await mkdir(base, { recursive: true });
+
+  let dir = join(base, 'data');
+  if (m.sharing === 'locked') {
+    const lock = await acquireLock(`${dir}.lock`);
+    held.push(() => lock.release());
+  } else if (m.sharing === 'private') {
+    for (let n = 0; ; n++) {
+      const candidate = join(base, n === 0 ? 'data' : `data-${n}`);
+      const lock = await tryLock(`${candidate}.lock`);
+      if (!lock) continue;
+      held.push(lock);
+      dir = candidate;
+      break;
+    }
+  }
+  await createOnce(dir, async (tmp) => {
+    if (!seeded) {
+      await mkdir(tmp);
+      await chmod(tmp, m.mode ?? 0o755);
+      await chown(tmp, m.uid ?? 0, m.gid ?? 0);
+      return;
+    }
+    const src = await rt.sourceRoot(m.from);
+    try {
+      const path = await secureJoin(src.path, m.source);
+      const st = await lstat(path).catch(() => undefined);
+      if (!st?.isDirectory()) throw new DrydockError('EXEC', `cache mount source "${m.source}" is not a directory in ${describe(m)}`, { location: rt.location });
+      await cp(path, tmp, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    } finally {
+      await src.release();
+    }
+  });
+  return { type: 'bind', source: dir, target: m.target, readonly: m.readonly };
+}
+
+function describe(m: RunMountSpec): string {
+  return m.from.type === 'stage' ? `stage ${m.from.stage}` : m.from.type === 'image' ? m.from.ref : 'the build context';
+}
+
+/** Makes `dir` with `fill` unless it exists; built aside and renamed, so a half-made cache never shows. */
+async function createOnce(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  if (await lstat(dir).then(() => true, () => false)) return;
+  const tmp = `${dir}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await fill(tmp);
+    await rename(tmp, dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e; // someone else made it first: use theirs
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The lock at `path` if nobody alive holds it, else undefined (never waits). */
+async function tryLock(path: string): Promise<Release | undefined> {
+  const { isLocked } = await import('../../store/lock.js');
+  const text = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
+  const staging = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(staging, text);
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await link(staging, path);
+        return async () => {
+          if ((await readFile(path, 'utf8').catch(() => '')) === text) await unlink(path).catch(() => {});
+        };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      if (await isLocked(path)) return undefined;
+      await unlink(path).catch(() => {}); // stale: its owner died
+    }
+    return undefined;
+  } finally {
+    await unlink(staging).catch(() => {});
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * RUN --mount: each mount spec becomes executor mounts (and, for `secret,env=`, environment).
+ * Nothing here reaches the layer: every mount is a bind or tmpfs over the rootfs and the
+ * executor removes the mountpoint stubs it had to create.
+ */
+import { cp, lstat, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunMountSpec } from '../../graph/index.js';
+import type { ExtraMount } from '../../exec/index.js';
+import { DrydockError } from '../../util/errors.js';
+import { secureJoin } from '../../util/securejoin.js';
+import { cacheMount } from './cache-mount.js';
+import type { StepRuntime } from './types.js';
+
+export type Release = () => Promise<void>;
+
+export interface PreparedMounts {
+  mounts: ExtraMount[];
+  /** `K=V` added to the process env (secrets as env, SSH_AUTH_SOCK). */
+  env: string[];
+}
+
+/** Every mount of a RUN; what needs undoing afterwards is pushed onto `held`. */
+export async function prepareMounts(specs: RunMountSpec[], env: string[], rt: StepRuntime, held: Release[]): Promise<PreparedMounts> {
+  const out: PreparedMounts = { mounts: [], env: [] };
+  let sshIndex = 0;
+  let sshSock: string | undefined;
+  for (const m of specs) {
+    switch (m.type) {
+      case 'tmpfs':
+        out.mounts.push({ type: 'tmpfs', target: m.target, options: m.sizeLimit ? [`size=${m.sizeLimit}`] : [] });
+        break;
+      case 'cache':
+        out.mounts.push(await cacheMount(m, rt, held));
+        break;
+      case 'bind':
+        out.mounts.push(await bindMount(m, rt, held));
+        break;
+      case 'secret':
+        await secretMount(m, rt, held, out);
+        break;
+      case 'ssh': {
+        // BuildKit's default target, numbered among the RUN's ssh mounts
+        const target = m.target || `/run/buildkit/ssh_agent.${sshIndex}`;
+        sshIndex++;
+        sshSock ??= target;
+        const sock = await rt.session?.ssh.forward(m.id ?? 'default', { uid: m.uid ?? 0, gid: m.gid ?? 0, mode: m.mode ?? 0o600 });
+        if (!sock) {
+          if (m.required) throw new DrydockError('EXEC', `no SSH key "${m.id ?? 'default'}" forwarded from the client (use --ssh ${m.id ?? 'default'})`, { location: rt.location });
+          break;
+        }
+        held.push(sock.release);
+        out.mounts.push({ type: 'bind', source: sock.path, target, readonly: false });
+        break;
+      }
+    }
+  }
+  if (sshSock && !env.some((e) => e.startsWith('SSH_AUTH_SOCK='))) out.env.push(`SSH_AUTH_SOCK=${sshSock}`);
+  return out;
+}
+
+/** type=bind: a directory or file of the context, a stage or an image; `rw` writes land in a scratch copy, thrown away. */
+async function bindMount(m: RunMountSpec, rt: StepRuntime, held: Release[]): Promise<ExtraMount> {
+  const src = await rt.sourceRoot(m.from);
+  held.push(src.release);
+  const path = await secureJoin(src.path, m.source);
+  if (!(await lstat(path).then(() => true, () => false))) {
+    throw new DrydockError('NOT_FOUND', `failed to mount ${m.target}: "${m.source}": not found`, { location: rt.location });
+  }
+  if (m.readonly) return { type: 'bind', source: path, target: m.target, readonly: true };
+  const scratch = await mkdtemp(join(rt.storeRoot, 'tmp', 'bind-'));
+  held.push(() => rm(scratch, { recursive: true, force: true }));
+  const copy = join(scratch, 'data');
+  await cp(path, copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+  return { type: 'bind', source: copy, target: m.target, readonly: false };
+}
+
+/** type=secret: a read-only file at the target (default /run/secrets/<id>, 0400 root) and/or an env variable. */
+async function secretMount(m: RunMountSpec, rt: StepRuntime, held: Release[], out: PreparedMounts): Promise<void> {
+  const id = m.id ?? '';
+  const data = await rt.session?.secrets.get(id);
+  if (data === undefined) {
+    if (m.required) throw new DrydockError('NOT_FOUND', `secret ${id}: not found (use --secret id=${id},src=FILE)`, { location: rt.location });
+    return; // optional and absent: no file, no variable, as BuildKit
+  }
+  if (m.env) out.env.push(`${m.env}=${data.toString('utf8')}`);
+  if (!m.target) return;
+  const { secretFile } = await import('../../secrets/index.js');
+  const file = await secretFile(data, { uid: m.uid ?? 0, gid: m.gid ?? 0, mode: m.mode ?? 0o400 });
+  held.push(file.release);
+  out.mounts.push({ type: 'bind', source: file.path, target: m.target, readonly: true });
+}
