@@ -89,7 +89,9 @@ export async function extractTar(input: Readable, destDir: string, opts: Extract
     const owner = opts.owner ?? { uid: h.uid ?? 0, gid: h.gid ?? 0 };
     await lchown(target, owner.uid, owner.gid);
     if (h.type !== 'symlink') await chmod(target, mode);
-    const mtime = (h.mtime?.getTime() ?? 0) / 1000;
+    // PAX keeps sub-second times that the ustar field (and tar-stream's Date) drop
+    const paxTime = Number.parseFloat((h as { pax?: Record<string, string> }).pax?.mtime ?? '');
+    const mtime = Number.isFinite(paxTime) ? paxTime : (h.mtime?.getTime() ?? 0) / 1000;
     if (isDir) dirs.push({ path: target, mtime });
     else await lutimes(target, mtime, mtime);
   }

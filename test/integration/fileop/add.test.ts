@@ -155,3 +155,15 @@ test('ADD <url>: name from the URL path, 0600, Last-Modified mtime, --checksum v
       await srv.close();
     }
   }));
+
+test('ADD keeps sub-second mtimes from PAX archives', () =>
+  withRoots(async (src, dst) => {
+    need('tar');
+    await withTemp(async (tree) => {
+      await makeTree(tree, { 'f': 'f' });
+      execFileSync('touch', ['-d', '@1600000000.5', `${tree}/f`]);
+      execFileSync('tar', ['--format=posix', '-C', tree, '-cf', `${src}/p.tar`, 'f']);
+    });
+    await copyInto({ srcRoot: src, sources: ['p.tar'], dest: '/p/', destRoot: dst, isAdd: true });
+    assert.equal((await stat(`${dst}/p/f`)).mtimeMs, 1600000000500);
+  }));
