@@ -1,0 +1,82 @@
+/**
+ * After a build: send the step records it used (and their layer blobs) to each --cache-to
+ * destination, or (type=inline) put them into the image config before the image is written.
+ */
+import type { Store } from '../store/index.js';
+import type { ImageConfig, Platform } from '../image/oci.js';
+import { MediaType } from '../image/oci.js';
+import type { CacheKey, CacheRecord, StageResult } from '../graph/index.js';
+import type { StepCache } from '../solver/cache.js';
+import type { EventSink } from '../solver/events.js';
+import { DrydockError } from '../util/errors.js';
+import { cacheArtifact } from './format.js';
+import { withInlineCache } from './inline.js';
+import { writeLayout } from './local.js';
+import { recompressLayer } from './recompress.js';
+import { pushTree, remoteTarget } from './registry.js';
+import type { CacheMode, CacheSpec } from './spec.js';
+
+export interface CacheExportInput {
+  store: Store;
+  cache: StepCache;
+  /** Every stage the build ran. */
+  stages: StageResult[];
+  /** The stage whose image is the result. */
+  target: StageResult;
+  platform: Platform;
+  emit: EventSink;
+  signal?: AbortSignal;
+}
+
+/** The records a cache of `mode` holds, read back from the step cache, in build order. */
+export async function collectRecords(x: Pick<CacheExportInput, 'cache' | 'stages' | 'target'>, mode: CacheMode): Promise<CacheRecord[]> {
+  const keys = new Set<CacheKey>(x.target.used ?? []);
+  if (mode === 'max') for (const s of x.stages) for (const k of s.used ?? []) keys.add(k);
+  const out: CacheRecord[] = [];
+  for (const k of keys) {
+    const rec = await x.cache.get(k);
+    if (rec) out.push(rec); // a record pruned meanwhile only makes the cache smaller
+  }
+  return out;
+}
+
+/** The image config with the final image's records inline, when a --cache-to asks for it. */
+export async function applyInlineCache(specs: CacheSpec[] | undefined, config: ImageConfig, x: Pick<CacheExportInput, 'cache' | 'stages' | 'target'>): Promise<ImageConfig> {
+  if (!specs?.some((s) => s.type === 'inline')) return config;
+  return withInlineCache(config, await collectRecords(x, 'min'));
+}
+
+export async function exportCaches(specs: CacheSpec[] | undefined, x: CacheExportInput): Promise<void> {
+  for (const spec of specs ?? []) {
+    if (spec.type === 'inline') continue;
+    const dest = spec.type === 'registry' ? spec.ref : spec.dir;
+    try {
+      await exportOne(spec, x);
+      x.emit({ type: 'export', time: Date.now(), kind: `cache-${spec.type}`, dest });
+    } catch (e) {
+      if (!spec.ignoreError) throw e;
+      x.emit({ type: 'warning', time: Date.now(), message: `cache export to ${dest} failed: ${e instanceof DrydockError ? e.message : String(e)}` });
+    }
+  }
+}
+
+async function exportOne(spec: Exclude<CacheSpec, { type: 'inline' }>, x: CacheExportInput): Promise<void> {
+  let records = await collectRecords(x, spec.mode ?? 'min');
+  if (spec.compression) {
+    const to = spec.compression;
+    records = await Promise.all(records.map(async (r) => (r.layer
+      ? { ...r, layer: { ...r.layer, descriptor: await recompressLayer(x.store, r.layer.descriptor, to, spec.compressionLevel) } }
+      : r)));
+  }
+  const art = cacheArtifact(records, x.platform);
+  await x.store.content.writeBytes(art.config);
+  const m = await x.store.content.writeBytes(art.manifest);
+  const idx = await x.store.content.writeBytes(art.index({ mediaType: MediaType.OciManifest, digest: m.digest, size: m.size }));
+  const root = { mediaType: MediaType.OciIndex, digest: idx.digest, size: idx.size };
+  if (spec.type === 'registry') {
+    const t = await remoteTarget(x.store, spec.ref, x.signal);
+    await pushTree(x.store, t, root);
+  } else {
+    await writeLayout(x.store, root, spec.dir, spec.tag);
+  }
+}

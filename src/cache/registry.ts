@@ -1,0 +1,91 @@
+/**
+ * Caches (and build outputs) in a registry: push a content tree from the store under a tag, and
+ * read a cache back — a drydock cache artifact, or an image whose config carries an inline cache.
+ */
+import { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import type { Store } from '../store/index.js';
+import { isIndexMediaType, type Descriptor, type Digest, type ImageConfig, type Index, type Manifest, type Platform } from '../image/oci.js';
+import { parseReference } from '../image/reference.js';
+import { pickManifest } from '../image/resolve.js';
+import { platformMatches } from '../image/platform.js';
+import { RegistryClient, endpointOptions, endpointsFor } from '../registry/index.js';
+import { mapLimit } from '../registry/util.js';
+import { DrydockError } from '../util/errors.js';
+import { CACHE_ARTIFACT_TYPE, CACHE_CONFIG_MEDIA_TYPE, readRecords } from './format.js';
+import { inlineRecords } from './inline.js';
+import type { CacheSource } from './source.js';
+import { walkTree } from './tree.js';
+
+export interface RemoteTarget {
+  client: RegistryClient;
+  repo: string;
+  /** Tag or digest. */
+  reference: string;
+  /** The reference as the user wrote it, normalised. */
+  name: string;
+}
+
+/** A client for `ref`'s registry (never a pull mirror: caches and pushes go to the named registry). */
+export async function remoteTarget(store: Store, ref: string, signal?: AbortSignal): Promise<RemoteTarget> {
+  const r = parseReference(ref);
+  const endpoint = endpointsFor(r.domain, await endpointOptions({ mirrors: {} }, store.root)).find((e) => !e.mirror)!;
+  return { client: new RegistryClient(endpoint, { signal }), repo: r.path, reference: r.digest ?? r.tag ?? 'latest', name: r.toString() };
+}
+
+/** Pushes the tree under `root` (all of it in the store) and tags the root `t.reference`. */
+export async function pushTree(store: Store, t: RemoteTarget, root: Descriptor): Promise<Digest> {
+  const tree = await walkTree(root, (d) => store.content.readBytes(d.digest));
+  await mapLimit(tree.blobs, 5, async (d) => {
+    if ((await t.client.blobExists(t.repo, d.digest)) !== undefined) return;
+    const size = await store.content.size(d.digest);
+    if (size === undefined) throw new DrydockError('NOT_FOUND', `blob ${d.digest} is not in the store`);
+    await t.client.uploadBlob(t.repo, d, (range) => (range ? createReadStream(store.content.path(d.digest), range) : store.content.createReadStream(d.digest)));
+  });
+  for (const m of tree.manifests) await t.client.putManifest(t.repo, m.descriptor.digest, m.bytes, m.descriptor.mediaType);
+  return t.client.putManifest(t.repo, t.reference, tree.root.bytes, tree.root.descriptor.mediaType);
+}
+
+/** The cache at `ref` for `platform`: a drydock cache artifact, or an image's inline cache. */
+export async function loadRegistryCache(store: Store, ref: string, platform: Platform, signal?: AbortSignal): Promise<CacheSource> {
+  const t = await remoteTarget(store, ref, signal);
+  const name = `registry ${t.name}`;
+  const top = await t.client.getManifest(t.repo, t.reference);
+  let manifest = top;
+  if (isIndexMediaType(top.descriptor.mediaType)) {
+    const index = parseJSON<Index>(top.bytes, name);
+    const entries = index.manifests.filter((d) => d.artifactType === CACHE_ARTIFACT_TYPE);
+    const pick = entries.length
+      ? entries.find((d) => platformMatches(platform, d.platform)) ?? entries.find((d) => !d.platform)
+      : pickManifest(index, platform);
+    if (!pick) throw new DrydockError('NOT_FOUND', `${name}: no cache for this platform`);
+    manifest = await t.client.getManifest(t.repo, pick.digest);
+  }
+  const m = parseJSON<Manifest>(manifest.bytes, name);
+  if (!m.config || !Array.isArray(m.layers)) throw new DrydockError('FORMAT', `${name}: not a manifest`);
+  const configBytes = await readBlob(t, m.config);
+  const fetch = async (layer: Descriptor, s: Store) => {
+    await s.content.writeStream(await t.client.getBlob(t.repo, layer.digest), { digest: layer.digest, size: layer.size });
+  };
+  if (m.config.mediaType === CACHE_CONFIG_MEDIA_TYPE) {
+    const byDigest = new Map(m.layers.map((l) => [l.digest, l]));
+    const records = readRecords(parseJSON(configBytes, name), (l) => (l.digest ? byDigest.get(l.digest) : undefined), name);
+    return { name, records, fetch };
+  }
+  return { name, records: inlineRecords(parseJSON<ImageConfig>(configBytes, name), m, name), fetch };
+}
+
+async function readBlob(t: RemoteTarget, d: Descriptor): Promise<Buffer> {
+  if (d.size > 64 * 1024 * 1024) throw new DrydockError('FORMAT', `${t.name}: config blob of ${d.size} bytes is too large`);
+  const chunks: Buffer[] = [];
+  for await (const c of (await t.client.getBlob(t.repo, d.digest)) as Readable) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function parseJSON<T>(bytes: Buffer, what: string): T {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T;
+  } catch {
+    throw new DrydockError('FORMAT', `${what}: invalid JSON`);
+  }
+}
