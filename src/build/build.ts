@@ -14,6 +14,7 @@ import { DrydockError } from '../util/errors.js';
 import { sizeReport, type SizeReport } from './summary.js';
 import { makeDispatcher, toSolveStages } from './program.js';
 import { exportOutputs } from './outputs.js';
+import { guardForeignRun, targetPlatform } from './platform.js';
 
 export interface BuildResult {
   /** Image ID: the config digest, as docker shows it. */
@@ -38,8 +39,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   ]);
 
   const { text, file, dockerfilePath } = await readDockerfile(opts);
-  const platform = hostPlatform();
-  const plan = planBuild(text, { file, target: opts.target, buildArgs: definedArgs(opts.buildArgs), buildPlatform: platform, targetPlatform: platform });
+  const tp = targetPlatform(opts.platform);
+  const platform = tp.platform;
+  const plan = planBuild(text, { file, target: opts.target, buildArgs: definedArgs(opts.buildArgs), buildPlatform: hostPlatform(), targetPlatform: platform });
   const warnings: string[] = [];
   for (const w of plan.warnings) {
     warnings.push(w.message);
@@ -53,7 +55,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const context = await openContext(typeof opts.context === 'string' ? { dir: opts.context } : { tar: opts.context.tar }, { dockerfilePath });
   try {
     const { solve } = await import('../solver/solve.js');
-    const { StepCache } = await import('../solver/cache.js');
+    const { openBuildCache, applyInlineCache, exportCaches, collectRecords } = await import('../cache/index.js');
     const { LayerSizes } = await import('../solver/layer-size.js');
     const { ImageResolver } = await import('../solver/images.js');
     const { hashSources } = await import('../context/index.js');
@@ -62,15 +64,16 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     emit({ type: 'build-start', time: started, target: stageLabel(plan.target.index, plan.target.name), stages: stages.map((s) => ({ index: s.index, name: s.name, base: s.base.kind === 'image' ? s.base.ref : s.base.kind === 'stage' ? `stage ${s.base.index}` : 'scratch' })) });
     const ws = { store, snapshotter, sizes: new LayerSizes(store.root), sourceDateEpoch: opts.sourceDateEpoch };
     const memoPath = join(store.root, 'cache', 'context-memo.json');
+    const cache = await openBuildCache(store, opts.cacheFrom, { platform, emit, signal: opts.signal });
     const images = new ImageResolver(store, { pull: !!opts.pull, platform, emit, signal: opts.signal });
     const solved = await solve(stages, plan.target.index, {
       ws,
-      cache: new StepCache(store.root, store),
+      cache,
       images,
       context,
       platform,
       defaultNetwork: opts.network === 'none' ? 'none' : 'host',
-      dispatch: makeDispatcher(plan, opts, platform),
+      dispatch: guardForeignRun(makeDispatcher(plan, opts, platform), tp),
       emit,
       session,
       allowInsecure: (opts.allow ?? []).includes('security.insecure'),
@@ -78,9 +81,12 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     }, opts.signal);
 
     const target = solved.target;
-    const config = withLabels(target.config, opts.labels);
+    const cacheInput = { store, cache, stages: [...solved.results.values()], target, platform, emit, signal: opts.signal };
+    const config = await applyInlineCache(opts.cacheTo, withLabels(target.config, opts.labels), cacheInput);
     const { stageSize } = await import('../solver/solve.js');
-    const written = await exportOutputs({ store, ws, config, layers: target.layers, tags: opts.tags ?? [], outputs: opts.outputs, emit });
+    const built = new Set((await collectRecords(cacheInput, 'min')).flatMap((r) => (r.layer ? [r.layer.descriptor.digest] : [])));
+    const written = await exportOutputs({ store, ws, config, layers: target.layers, tags: opts.tags ?? [], outputs: opts.outputs, emit, platform: tp.explicit ? platform : undefined, builtLayers: built, signal: opts.signal });
+    await exportCaches(opts.cacheTo, cacheInput);
 
     const stageSummaries: StageSummary[] = [];
     for (const s of stages) {

@@ -1,17 +1,19 @@
 /**
- * Where a build's result goes: the image store (default, tagged with -t), an archive that
- * `docker load`/`podman load` read (type=docker|oci), the final filesystem as a directory
- * (type=local) or a tar (type=tar).
+ * Where a build's result goes: the image store (default, tagged with -t; `push=true` also pushes
+ * those names), a registry without storing (type=registry), an archive that `docker load`/
+ * `podman load` read (type=docker|oci, optionally re-compressed), the final filesystem as a
+ * directory (type=local) or a tar (type=tar). Any number of them in one build.
  */
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Store } from '../store/index.js';
-import type { Digest, ImageConfig } from '../image/oci.js';
+import type { Descriptor, Digest, ImageConfig, Platform } from '../image/oci.js';
 import type { LayerRef } from '../graph/index.js';
 import type { OutputSpec } from './options.js';
 import type { EventSink } from '../solver/events.js';
 import type { Workspace } from '../solver/workspace.js';
 import { DrydockError } from '../util/errors.js';
+import { outputManifest, platformIndex, pushOutput } from './output-image.js';
 
 export interface ExportInput {
   store: Store;
@@ -21,6 +23,11 @@ export interface ExportInput {
   tags: string[];
   outputs?: OutputSpec[];
   emit: EventSink;
+  /** The explicit --platform: archives and registry pushes name it in their index. */
+  platform?: Platform;
+  /** Layers this build made (`compression=` converts these; `force-compression=true` all). */
+  builtLayers?: Set<Digest>;
+  signal?: AbortSignal;
 }
 
 export async function exportOutputs(x: ExportInput): Promise<{ imageId: Digest; manifestDigest: Digest; refs: string[] }> {
@@ -33,32 +40,43 @@ export async function exportOutputs(x: ExportInput): Promise<{ imageId: Digest; 
   const { manifestDescriptor, configDigest } = await writeImage(x.store, x.config, x.layers.map((l) => l.descriptor), { refs });
   if (toStore) x.emit({ type: 'export', time: Date.now(), kind: 'image', digest: manifestDescriptor.digest });
   for (const o of outputs) {
-    if (o.type === 'image') continue;
+    if (o.type === 'image') {
+      if (o.attrs.push === 'true') await exportOne({ ...o, type: 'registry', name: refs.join(',') }, x, manifestDescriptor);
+      continue;
+    }
     await exportOne(o, x, manifestDescriptor);
-    x.emit({ type: 'export', time: Date.now(), kind: o.type, dest: o.dest });
   }
   return { imageId: configDigest, manifestDigest: manifestDescriptor.digest, refs };
 }
 
-async function exportOne(o: OutputSpec, x: ExportInput, manifest: import('../image/oci.js').Descriptor): Promise<void> {
+async function exportOne(o: OutputSpec, x: ExportInput, manifest: Descriptor): Promise<void> {
   const dest = o.dest!;
+  const done = (digest?: Digest) => x.emit({ type: 'export', time: Date.now(), kind: o.type, dest: o.dest ?? o.name, ...(digest ? { digest } : {}) });
   if (o.type === 'local') {
     const { flattenLayers } = await import('../image/flatten.js');
     await flattenLayers(x.store, x.layers.map((l) => l.descriptor), dest);
-    return;
+    return done();
   }
   if (o.type === 'tar') {
     const { flattenToTar } = await import('../image/flatten.js');
     const out = dest === '-' ? process.stdout : createWriteStream(dest);
     await pipeline(flattenToTar(x.store, x.layers.map((l) => l.descriptor)), out);
-    return;
+    return done();
+  }
+  const image = { store: x.store, config: x.config, layers: x.layers, manifest, builtLayers: x.builtLayers };
+  if (o.type === 'registry') {
+    const m = await outputManifest(o, image);
+    const root = x.platform ? await platformIndex(x.store, m, x.platform) : m;
+    const names = o.name!.split(',').map((n) => n.trim()).filter(Boolean);
+    return done(await pushOutput(x.store, root, names, x.signal));
   }
   if (o.type === 'docker' || o.type === 'oci') {
     const { saveImages } = await import('../image/archive/index.js');
     const names = o.name ? o.name.split(',') : x.tags;
-    const archive = await saveImages(x.store, [{ target: manifest, refs: names }], o.type);
+    const target = await outputManifest(o, image);
+    const archive = await saveImages(x.store, [{ target, refs: names, ...(x.platform ? { platform: x.platform } : {}) }], o.type);
     await pipeline(archive, dest === '-' ? process.stdout : createWriteStream(dest));
-    return;
+    return done(target.digest);
   }
   throw new DrydockError('USAGE', `unknown output type ${String((o as OutputSpec).type)}`);
 }

@@ -1,0 +1,51 @@
+/**
+ * The image as an output sends it: layers re-compressed when `compression=` asks (only the
+ * layers this build made, unless `force-compression=true`, as in BuildKit), and — for a
+ * registry push with an explicit --platform — wrapped in an index that names the platform.
+ */
+import type { Store } from '../store/index.js';
+import { MediaType, type Descriptor, type Digest, type ImageConfig, type Index, type Platform } from '../image/oci.js';
+import type { LayerRef } from '../graph/index.js';
+import { parseCompressionAttrs, pushTree, recompressLayer, remoteTarget } from '../cache/index.js';
+import type { OutputSpec } from './options.js';
+
+export interface OutputImage {
+  store: Store;
+  config: ImageConfig;
+  layers: LayerRef[];
+  /** The manifest written for the store. */
+  manifest: Descriptor;
+  builtLayers?: Set<Digest>;
+}
+
+/** The manifest this output sends: the stored one, or one over re-compressed layers. */
+export async function outputManifest(o: OutputSpec, x: OutputImage): Promise<Descriptor> {
+  const attrs = { ...o.attrs };
+  const c = parseCompressionAttrs((k) => attrs[k], `output type=${o.type}`);
+  if (!c.compression) return x.manifest;
+  const to = c.compression;
+  const layers = await Promise.all(x.layers.map((l) => (c.forceCompression || x.builtLayers?.has(l.descriptor.digest)
+    ? recompressLayer(x.store, l.descriptor, to, c.compressionLevel)
+    : l.descriptor)));
+  if (layers.every((d, i) => d.digest === x.layers[i]!.descriptor.digest)) return x.manifest;
+  const { writeImage } = await import('../image/write.js');
+  return (await writeImage(x.store, x.config, layers)).manifestDescriptor;
+}
+
+/** A one-entry OCI index naming `manifest`'s platform. */
+export async function platformIndex(store: Store, manifest: Descriptor, platform: Platform): Promise<Descriptor> {
+  const index: Index = {
+    schemaVersion: 2,
+    mediaType: MediaType.OciIndex,
+    manifests: [{ mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size, platform }],
+  };
+  const { digest, size } = await store.content.writeJSON(index);
+  return { mediaType: MediaType.OciIndex, digest, size };
+}
+
+/** `-o type=registry,name=...` (and `type=image,push=true`): push to each name; the pushed digest. */
+export async function pushOutput(store: Store, root: Descriptor, names: string[], signal?: AbortSignal): Promise<Digest> {
+  let digest = root.digest;
+  for (const name of names) digest = await pushTree(store, await remoteTarget(store, name, signal), root);
+  return digest;
+}
