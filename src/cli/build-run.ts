@@ -11,6 +11,7 @@ import { formatSizeReport } from '../build/summary.js';
 import { createProgress, resolveProgressMode } from './progress/index.js';
 import { readStdinContext } from './stdin.js';
 import { DrydockError } from '../util/errors.js';
+import { parseCacheSpec } from '../cache/spec.js';
 import { parseSecretSpec, parseSshSpec } from '../secrets/index.js';
 
 export async function runBuild(contextArg: string, o: Record<string, unknown>, root?: string): Promise<number> {
@@ -28,15 +29,15 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     pull: !!o.pull,
     network: o.network as BuildOptions['network'],
     outputs: list('output').map(parseOutputSpec),
+    platform: o.platform as string | undefined,
+    cacheTo: list('cacheTo').map((s) => parseCacheSpec(s, 'to')),
+    cacheFrom: list('cacheFrom').map((s) => parseCacheSpec(s, 'from')),
     snapshotter: o.snapshotter as BuildOptions['snapshotter'],
     secrets: list('secret').map(parseSecretSpec),
     ssh: list('ssh').map(parseSshSpec),
     allow: list('allow').map(parseEntitlement),
     sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? parseEpoch(process.env.SOURCE_DATE_EPOCH) : undefined,
   };
-  if (o.platform && o.platform !== 'linux/amd64' && o.platform !== `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`) {
-    throw new DrydockError('USAGE', `--platform ${String(o.platform)}: only the host platform is supported for now`);
-  }
   let emptyContext: string | undefined;
   if (o.file === '-') {
     opts.dockerfileText = await readAll(process.stdin);
@@ -54,9 +55,13 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     }
   }
 
-  const progress = quiet ? undefined : createProgress(resolveProgressMode(o.progress as string, process.stderr), process.stderr);
-  opts.onEvent = progress?.onEvent;
   try {
+    // --check stops here; `# check=error=true` stops here when a check fails
+    const { checkBeforeBuild } = await import('../lint/index.js');
+    const checked = await checkBeforeBuild(opts, { check: !!o.check, root });
+    if (checked !== undefined) return checked;
+    const progress = quiet ? undefined : createProgress(resolveProgressMode(o.progress as string, process.stderr), process.stderr);
+    opts.onEvent = progress?.onEvent;
     const result = await build(opts).finally(() => progress?.close());
     if (quiet) process.stdout.write(`${result.imageId}\n`);
     else {
