@@ -31,7 +31,7 @@ export function fit(l: Line, width: number): Seg[] {
   if (rlen + 1 > width) return pad(cut(l.left, width), width);
   const left = cut(l.left, width - rlen - (rlen ? 1 : 0));
   const gap = width - textOf(left).length - rlen;
-  return [...left, seg(' '.repeat(gap)), ...right];
+  return gap > 0 ? [...left, seg(' '.repeat(gap)), ...right] : [...left, ...right];
 }
 
 function cut(segs: Seg[], width: number): Seg[] {
@@ -64,7 +64,9 @@ export function columns(blocks: Line[][], colWidth: number, separator: Seg = seg
   const rows: Seg[][] = [];
   for (let i = 0; i < height; i++) {
     const row: Seg[] = [];
-    blocks.forEach((b, j) => {
+    // Cells past the last one with text are left out, separators included.
+    const last = blocks.reduce((k, b, j) => (b[i] && textOf([...b[i].left, ...(b[i].right ?? [])]).trim() ? j : k), 0);
+    blocks.slice(0, last + 1).forEach((b, j) => {
       if (j > 0) row.push(separator);
       row.push(...fit(b[i] ?? line(''), colWidth));
     });
