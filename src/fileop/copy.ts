@@ -69,6 +69,9 @@ async function copyIntoUnscrubbed(opts: CopyOptions, scratch: string[]): Promise
   const followLinks = opts.followSymlinksInSource ?? true;
   const ignore = opts.ignore && opts.ignore.patterns.length > 0 ? opts.ignore : undefined;
 
+  if (opts.sources.length === 0 && !opts.heredocs?.length) {
+    throw new DrydockError('USAGE', `${cmd} failed: no source files were specified`);
+  }
   const selections: Array<Selection & { heredoc?: boolean }> = [];
   for (const source of opts.sources) {
     selections.push(...(await selectSource(opts.srcRoot, source, { ignore, parents: opts.parents, followLinks, wildcards: opts.allowWildcards })));

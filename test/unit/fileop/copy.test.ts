@@ -295,3 +295,8 @@ test('extended attributes are copied (user.* and file capabilities), only for co
     assert.equal(get(`${dst}/d/odd name\\x`, 'user.odd'), 'yes');
     assert.equal((await describe(dst))['d/skip.log'], undefined);
   }));
+
+test('no sources at all is an error', () =>
+  withRoots(async (src, dst) => {
+    await assert.rejects(cp(src, dst, { sources: [], dest: '/x/' }), { message: 'COPY failed: no source files were specified' });
+  }));
