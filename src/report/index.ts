@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { openStore, type Store } from '../store/index.js';
 import { resolveFromContent } from '../image/resolve.js';
+import { parseReference } from '../image/reference.js';
 import type { Descriptor, Digest, ImageConfig } from '../image/oci.js';
 import { DrydockError } from '../util/errors.js';
 import { analyze } from './analyze.js';
@@ -89,7 +90,12 @@ export async function imageInput(store: Store, name: string): Promise<ReportInpu
   return { image: { ref: familiar(rec.ref, name), id, config: img.config, layers }, ...(built ? { stages: built.stages } : {}) };
 }
 
-/** Show the name the user typed when it was a reference, else the stored reference. */
+/** Show the name the user typed when it was a reference, else the stored one as docker shows it (`rep:1`). */
 function familiar(stored: string, asked: string): string {
-  return /^(sha256:)?[a-f0-9]{6,64}$/.test(asked) ? stored : asked;
+  if (!/^(sha256:)?[a-f0-9]{6,64}$/.test(asked)) return asked;
+  try {
+    return parseReference(stored, { defaultTag: false }).familiar();
+  } catch {
+    return stored;
+  }
 }
