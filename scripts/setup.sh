@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what drydock and its tests need on Debian bookworm (as root), skipping what is there.
 #   scripts/setup.sh            runtime needs (runc, zstd, ...) + npm deps + build
+#   scripts/setup.sh --example  also what the example's locally made base images need
 #   scripts/setup.sh --test     also the peers and fixtures tools the test suite uses
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,10 @@ cd "$(dirname "$0")/.."
 runtime_pkgs=(runc zstd xz-utils bzip2 git ca-certificates attr)
 test_pkgs=(docker-registry apache2-utils openssl skopeo umoci podman buildah docker.io busybox-static debootstrap golang-go tmux fuse-overlayfs uidmap iproute2 chromium)
 
+example_pkgs=(busybox-static debootstrap golang-go)
+
 want=("${runtime_pkgs[@]}")
+[[ "${1:-}" == "--example" ]] && want+=("${example_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")
 
 missing=()

@@ -25,6 +25,7 @@ export function toSolveStages(plan: BuildPlan, opts: Pick<BuildOptions, 'noCache
     name: stageLabel(s.index, s.name),
     base: s.base,
     noCache: !!opts.noCache || filter.has(s.name ?? '') || filter.has(String(s.index)),
+    location: { file: s.location.file, line: s.location.line },
   }));
 }
 

@@ -25,6 +25,8 @@ export interface SolveStage {
   name: string;
   base: BaseSpec;
   noCache: boolean;
+  /** The FROM line, for errors about the base. */
+  location?: { file: string; line: number };
 }
 
 /** Turns a stage into its program once its base config is known (the frontend's dispatch). */
@@ -51,7 +53,12 @@ export interface StageEnv {
 }
 
 export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageResult> {
-  const base = await resolveBase(stage, env);
+  const base = await resolveBase(stage, env).catch((e) => {
+    if (e instanceof DrydockError && !e.location && stage.location && stage.base.kind === 'image') {
+      throw new DrydockError(e.code, e.message, { location: stage.location, cause: e.cause ?? e, exitCode: e.exitCode });
+    }
+    throw e;
+  });
   const program = env.dispatch(stage.index, stage.base.kind === 'scratch' ? undefined : base.config);
   let key = base.key;
   const layers = [...base.layers];
@@ -94,8 +101,9 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
       key = stepKey;
       env.emit({ type: 'step-done', time: Date.now(), stage: stage.index, step: id, cached: hit, duration: Date.now() - started, layerSize: rec.layer!.size });
     } catch (e) {
-      env.emit({ type: 'step-error', time: Date.now(), stage: stage.index, step: id, message: e instanceof DrydockError ? e.message : String(e) });
-      throw e;
+      const err = atStep(e, step);
+      env.emit({ type: 'step-error', time: Date.now(), stage: stage.index, step: id, message: err instanceof DrydockError ? err.message : String(err) });
+      throw err;
     }
   }
   const config = finalConfig(base.config, program.config, layers, history, env.platform, epoch);
@@ -138,11 +146,27 @@ async function keyInputs(step: Step, env: StageEnv): Promise<Record<string, stri
   return { source: await sourceIdentity(op.from, env, { sources: local, exclude: op.exclude }) };
 }
 
+/** Errors from inside a step name the step's Dockerfile line, like BuildKit's. */
+function atStep(e: unknown, step: Step): unknown {
+  if (!(e instanceof DrydockError) || e.location || !step.file || !step.line || e.code === 'CANCELLED') return e;
+  return new DrydockError(e.code, e.message, { location: { file: step.file, line: step.line }, cause: e.cause ?? e, exitCode: e.exitCode });
+}
+
+/** An image used as a --from source; failing to find it also means no stage has that name. */
+async function fromImage(ref: string, env: StageEnv) {
+  try {
+    return await env.images.resolve(ref);
+  } catch (e) {
+    if (!(e instanceof DrydockError) || e.code === 'CANCELLED') throw e;
+    throw new DrydockError(e.code, `--from=${ref}: no stage of this Dockerfile is named "${ref}", and it is not an image that can be found: ${e.message}`, { cause: e });
+  }
+}
+
 async function sourceIdentity(from: CopySource, env: StageEnv, sel: { sources: string[]; exclude?: string[] }): Promise<string> {
   if (from.type === 'scratch') return 'scratch';
   if (from.type === 'context') return env.hashContext(sel);
   if (from.type === 'stage') return (await env.stageResult(from.stage)).key;
-  return (await env.images.resolve(from.ref)).manifestDigest;
+  return (await fromImage(from.ref, env)).manifestDigest;
 }
 
 async function execute(step: Step, rootfs: string, id: string, stage: number, env: StageEnv): Promise<void> {
@@ -172,7 +196,7 @@ async function sourceRoot(from: CopySource, env: StageEnv): Promise<{ path: stri
     const dir = await mkdtemp(join(env.ws.store.root, 'tmp', 'scratch-'));
     return { path: dir, release: () => rm(dir, { recursive: true, force: true }), isContext: false };
   }
-  const layers = from.type === 'stage' ? (await env.stageResult(from.stage)).layers : (await env.images.resolve(from.ref)).layers;
+  const layers = from.type === 'stage' ? (await env.stageResult(from.stage)).layers : (await fromImage(from.ref, env)).layers;
   const view = await viewLayers(env.ws, layers);
   return { path: view.path, release: () => view.release(), isContext: false };
 }
