@@ -14,6 +14,8 @@ export interface TargetPlatform {
   explicit: boolean;
   /** Not the host's: RUN steps cannot execute. */
   foreign: boolean;
+  /** As the user wrote it, for messages. */
+  spec?: string;
 }
 
 export function targetPlatform(spec: string | undefined): TargetPlatform {
@@ -23,7 +25,7 @@ export function targetPlatform(spec: string | undefined): TargetPlatform {
   if (!parsed) throw new DrydockError('USAGE', `invalid --platform "${spec}": expected os/arch[/variant], e.g. linux/arm64`);
   if (parsed.os.toLowerCase() !== 'linux') throw new DrydockError('USAGE', `--platform ${spec}: only linux images can be built`);
   const platform = normalizePlatform(parsed);
-  return { platform, explicit: true, foreign: !platformMatches(host, platform) };
+  return { platform, explicit: true, foreign: !platformMatches(host, platform), spec: spec.trim() };
 }
 
 /** Wraps a dispatcher so that a stage with a RUN step fails early on a foreign platform. */
@@ -34,7 +36,7 @@ export function guardForeignRun(dispatch: Dispatcher, t: TargetPlatform): Dispat
     const run = program.steps.find((s) => s.op.kind === 'run');
     if (run) {
       throw new DrydockError('USAGE',
-        `--platform ${formatPlatform(t.platform)}: ${run.instruction.split('\n')[0]} would have to run ${formatPlatform(t.platform)} programs on this ${formatPlatform(hostPlatform())} host, and drydock does not emulate other architectures (only COPY/ADD and metadata steps can be built for another platform)`,
+        `--platform ${t.spec ?? formatPlatform(t.platform)}: ${run.instruction.split('\n')[0]} would have to run ${formatPlatform(t.platform)} programs on this ${formatPlatform(hostPlatform())} host, and drydock does not emulate other architectures (only COPY/ADD and metadata steps can be built for another platform)`,
         run.file && run.line ? { location: { file: run.file, line: run.line } } : {});
     }
     return program;
