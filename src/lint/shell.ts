@@ -55,6 +55,12 @@ export function simpleCommands(script: string): string[][] {
       i = (nl < 0 ? script.length : nl) - 1;
       continue;
     }
+    if ((c === '>' || c === '<') && script[i + 1] === '&') {
+      word += `${c}&`; // a redirection (2>&1), not a background '&'
+      inWord = true;
+      i++;
+      continue;
+    }
     const op = OPERATORS.find((o) => script.startsWith(o, i));
     if (op) {
       endCommand();
