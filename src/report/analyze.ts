@@ -104,5 +104,5 @@ async function stageReport(scanner: LayerScanner, s: StageInput, image: FsTree, 
 }
 
 function largest(items: PathSize[], n: number): PathSize[] {
-  return items.sort((a, b) => b.size - a.size || a.path.localeCompare(b.path)).slice(0, n);
+  return items.filter((i) => i.size > 0).sort((a, b) => b.size - a.size || a.path.localeCompare(b.path)).slice(0, n);
 }

@@ -110,7 +110,7 @@ function stagesSection(stages: StageReport[]): string {
   const details = stages.filter((s) => !s.inImage && s.leftBehindDirs.length).map((s) => `<div><h2>Left behind in ${escapeHTML(s.name)}</h2>${pathTable(`left-${cssId(s.name)}`, s.leftBehindDirs)}</div>`);
   return `<section id="stages">
 <h2>Stages</h2>
-<svg class="bars" width="100%" viewBox="0 0 ${labelW + barW + 10} ${stages.length * rowH}" role="img" aria-label="size of each build stage">
+<svg class="bars" width="${labelW + barW + 10}" height="${stages.length * rowH}" viewBox="0 0 ${labelW + barW + 10} ${stages.length * rowH}" role="img" aria-label="size of each build stage">
 ${rows.join('\n')}
 </svg>
 <p class="legend"><span><i style="background:var(--kept)"></i>also in the final image</span><span><i style="background:var(--left)"></i>left behind</span></p>

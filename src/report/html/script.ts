@@ -47,6 +47,20 @@ export const SCRIPT = `(function () {
     size.textContent = formatBytes(node.size);
     el.appendChild(name);
     el.appendChild(size);
+    if (drill) {
+      // a glimpse of the next level, drawn inside the cell (the boxes only; click to see names)
+      var inner = document.createElement('div');
+      inner.className = 'inner';
+      node.children.forEach(function (c) {
+        var b = document.createElement('div');
+        b.style.left = (c.r[0] * 100) + '%';
+        b.style.top = (c.r[1] * 100) + '%';
+        b.style.width = (c.r[2] * 100) + '%';
+        b.style.height = (c.r[3] * 100) + '%';
+        inner.appendChild(b);
+      });
+      el.appendChild(inner);
+    }
     if (drill) el.addEventListener('click', function () { trail.push(node); render(); });
     return el;
   }
