@@ -19,7 +19,7 @@ import type { BuildPlan, PlanOptions, PlannedStage, StageBase, StageInfo } from 
 
 export function planBuild(text: string, opts: PlanOptions = {}): BuildPlan {
   const file = opts.file ?? 'Dockerfile';
-  const lint = new WarningCollector();
+  const lint = opts.warnings ?? new WarningCollector();
   const parsed = parse(text, { file });
   for (const w of parsed.warnings) lint.report('NoEmptyContinuation', { file, line: w.line, endLine: w.line });
   const { stages, metaArgs } = parseInstructions(parsed.nodes, file, lint);

@@ -1,7 +1,7 @@
 /** The build plan: which stages to build, in which order, on what, with which arguments. */
 import type { Platform } from '../../image/oci.js';
 import type { Command, Location } from '../instructions/index.js';
-import type { Warning } from '../lint/index.js';
+import type { Warning, WarningCollector } from '../lint/index.js';
 import type { Directive } from '../parser/index.js';
 
 export interface PlanOptions {
@@ -20,6 +20,8 @@ export interface PlanOptions {
    * check mode without a target). `stages` is then in file order and the target may not be last.
    */
   allStages?: boolean;
+  /** Report warnings here (lint keeps the ones found before an error); default a fresh collector. */
+  warnings?: WarningCollector;
 }
 
 /** What a stage starts from. */
