@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { hostPlatform } from '../image/oci.js';
 import { DrydockError, isDrydockError } from '../util/errors.js';
 import type { DispatchedStage, Location, ParsedDockerfile, Warning } from '../dockerfile/index.js';
+import { WarningCollector } from '../dockerfile/lint/index.js';
 import type { PatternMatcher } from '../fileop/index.js';
 import { LocalBases } from './bases.js';
 import { findRule } from './catalog.js';
@@ -38,13 +39,14 @@ export async function lint(opts: LintOptions = {}): Promise<LintResult> {
   let config: CheckConfig = DEFAULT_CHECK_CONFIG;
   let parsed: ParsedDockerfile | undefined;
   let error: LintError | undefined;
+  // kept when planning fails half-way, as BuildKit keeps the warnings found before an error
+  const planWarnings = new WarningCollector();
   try {
     parsed = df.parseDockerfile(text, { file });
     add(parsed.warnings);
     config = checkConfigFor(parsed.directives, opts.buildArgs, file);
     const allStages = !opts.target && opts.allStages !== false;
-    const plan = df.planBuild(text, { file, target: opts.target, buildArgs: opts.buildArgs ?? {}, buildPlatform: hostPlatform(), allStages });
-    add(plan.warnings);
+    const plan = df.planBuild(text, { file, target: opts.target, buildArgs: opts.buildArgs ?? {}, buildPlatform: hostPlatform(), allStages, warnings: planWarnings });
 
     const localBases = await LocalBases.open(opts.root);
     const bases = new Map<number, BaseImageInfo>();
@@ -80,6 +82,7 @@ export async function lint(opts: LintOptions = {}): Promise<LintResult> {
     if (!isDrydockError(e)) throw e;
     error = { message: e.message, file: e.location?.file ?? file, line: e.location?.line ?? 0 };
   }
+  add(planWarnings.warnings);
   const findings = applyConfig(raw, config, parsed, file);
   const failed = error !== undefined || (config.error && findings.some((f) => f.severity === 'error'));
   return { findings, ...(error ? { error } : {}), config, text, failed };
