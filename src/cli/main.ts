@@ -6,29 +6,32 @@ import { Command, CommanderError } from 'commander';
 import { isDrydockError } from '../util/errors.js';
 
 type Registrar = (program: Command) => void;
+type Loader = () => Promise<{ register: Registrar }>;
 
-// One line per subcommand module; each module exports `register(program)`.
-const commands: Array<() => Promise<{ register: Registrar }>> = [
-  () => import('./commands/parse.js'),
-  () => import('./commands/images.js'),
-  () => import('./commands/inspect.js'),
-  () => import('./commands/tag.js'),
-  () => import('./commands/rm.js'),
-  () => import('./commands/prune.js'),
-  () => import('./commands/du.js'),
-  () => import('./commands/fsck.js'),
-  () => import('./commands/load.js'),
-  () => import('./commands/save.js'),
-  () => import('./commands/import.js'),
-  () => import('./commands/pull.js'),
-  () => import('./commands/push.js'),
-  () => import('./commands/login.js'),
-  () => import('./commands/logout.js'),
-  () => import('./commands/build.js'),
-  () => import('./commands/run.js'),
-  () => import('./commands/lint.js'),
-  () => import('./commands/report.js'),
-];
+// One entry per subcommand (and alias): only the invoked command's module is loaded, so a
+// `drydock build` pays for build alone. Help and unknown commands load them all.
+const commands: Record<string, Loader> = {
+  parse: () => import('./commands/parse.js'),
+  images: () => import('./commands/images.js'),
+  inspect: () => import('./commands/inspect.js'),
+  tag: () => import('./commands/tag.js'),
+  rm: () => import('./commands/rm.js'),
+  prune: () => import('./commands/prune.js'),
+  du: () => import('./commands/du.js'),
+  fsck: () => import('./commands/fsck.js'),
+  load: () => import('./commands/load.js'),
+  save: () => import('./commands/save.js'),
+  import: () => import('./commands/import.js'),
+  pull: () => import('./commands/pull.js'),
+  push: () => import('./commands/push.js'),
+  login: () => import('./commands/login.js'),
+  logout: () => import('./commands/logout.js'),
+  build: () => import('./commands/build.js'),
+  run: () => import('./commands/run.js'),
+  lint: () => import('./commands/lint.js'),
+  report: () => import('./commands/report.js'),
+};
+const aliases: Record<string, string> = { rmi: 'rm' };
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('drydock')
@@ -37,8 +40,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--root <dir>', 'store root (default: $DRYDOCK_ROOT, /var/lib/drydock as root, else $XDG_DATA_HOME/drydock)')
     .showHelpAfterError(false)
     .exitOverride();
-  const mods = await Promise.all(commands.map((load) => load()));
-  for (const m of mods) m.register(program);
+  const wanted = commandName(argv);
+  const loaders = wanted ? [commands[wanted]] : Object.values(commands);
+  for (const m of await Promise.all(loaders.map((load) => load()))) m.register(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -58,4 +62,16 @@ export function reportError(e: unknown): number {
   }
   process.stderr.write(`drydock: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   return 70;
+}
+
+/** The subcommand argv names, when it is one we know (global options may come first). */
+function commandName(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--root') { i++; continue; }
+    if (a.startsWith('-')) return undefined; // --help, --version, --root=…: let commander see everything
+    const name = aliases[a] ?? a;
+    return Object.hasOwn(commands, name) ? name : undefined;
+  }
+  return undefined;
 }
