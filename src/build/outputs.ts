@@ -41,7 +41,10 @@ export async function exportOutputs(x: ExportInput): Promise<{ imageId: Digest; 
   if (toStore) x.emit({ type: 'export', time: Date.now(), kind: 'image', digest: manifestDescriptor.digest });
   for (const o of outputs) {
     if (o.type === 'image') {
-      if (o.attrs.push === 'true') await exportOne({ ...o, type: 'registry', name: refs.join(',') }, x, manifestDescriptor);
+      if (o.attrs.push === 'true') {
+        if (!refs.length) throw new DrydockError('USAGE', 'output type=image,push=true needs a name (-t NAME or name=NAME)');
+        await exportOne({ ...o, type: 'registry', name: refs.join(',') }, x, manifestDescriptor);
+      }
       continue;
     }
     await exportOne(o, x, manifestDescriptor);

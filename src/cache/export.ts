@@ -54,8 +54,10 @@ export async function exportCaches(specs: CacheSpec[] | undefined, x: CacheExpor
       await exportOne(spec, x);
       x.emit({ type: 'export', time: Date.now(), kind: `cache-${spec.type}`, dest });
     } catch (e) {
-      if (!spec.ignoreError) throw e;
-      x.emit({ type: 'warning', time: Date.now(), message: `cache export to ${dest} failed: ${e instanceof DrydockError ? e.message : String(e)}` });
+      if (!(e instanceof DrydockError) || e.code === 'CANCELLED') throw e;
+      const message = `cache export to ${dest}: ${e.message}`;
+      if (!spec.ignoreError) throw new DrydockError(e.code, message, { cause: e.cause ?? e, exitCode: e.exitCode });
+      x.emit({ type: 'warning', time: Date.now(), message: `${message} (ignored: ignore-error=true)` });
     }
   }
 }

@@ -150,3 +150,13 @@ test('--platform for another architecture with a RUN step fails clearly, naming 
   const last = r.stderr.trim().split('\n').pop()!;
   assert.match(last, new RegExp(`^error: Dockerfile:3: --platform linux/${foreign}: RUN .* does not emulate`));
 });
+
+test('type=image,push=true stores and pushes the tagged names', async () => {
+  const ctx = await contextDir({ Dockerfile: 'FROM busybox\nCOPY a.txt /pushed.txt\n', 'a.txt': 'a\n' });
+  const name = `${registry.host}/pushed:1`;
+  await drydock(['build', '--progress=plain', '-t', name, '-o', 'type=image,push=true', ctx]);
+  const stored = await (await openStore(root)).images.get(name);
+  assert.ok(stored);
+  const remote = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${name}`])) as { Digest: string };
+  assert.equal(remote.Digest, stored.target.digest);
+});

@@ -112,3 +112,17 @@ test('a cache that cannot be imported is a warning, and the build runs', async (
   assert.equal(cacheCounts(r.events).cached, 0);
   assert.match(warnings(r.events).join('\n'), /importing cache from 127\.0\.0\.1:\d+\/nothing:here: .*not found/);
 });
+
+test('a failed cache export fails the build, naming the destination; ignore-error=true makes it a warning', async () => {
+  const locked = await startRegistry({ htpasswd: { user: 'u', password: 'p' } });
+  try {
+    const ref = `${locked.host}/app:cache`;
+    const a = await machine();
+    await assert.rejects(buildOn(a, ctx, { cacheTo: [{ type: 'registry', ref }] }),
+      (e: Error) => e.message.startsWith(`cache export to ${ref}: `) && /unauthorized/.test(e.message));
+    const r = await buildOn(a, ctx, { cacheTo: [{ type: 'registry', ref, ignoreError: true }] });
+    assert.match(warnings(r.events).join('\n'), /cache export to .*unauthorized.*\(ignored: ignore-error=true\)/);
+  } finally {
+    await locked.stop();
+  }
+});
