@@ -6,7 +6,7 @@
  * waits for exclusive use; `private` takes the first instance nobody holds, making a new one if
  * all are in use. Locks are pid files, so a killed build never wedges a cache.
  */
-import { chmod, chown, cp, link, lstat, mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, link, lstat, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { RunMountSpec } from '../../graph/index.js';
@@ -112,4 +112,29 @@ async function tryLock(path: string): Promise<Release | undefined> {
   } finally {
     await unlink(staging).catch(() => {});
   }
+}
+
+/** `drydock prune --cache`: removes every cache mount not in use by a running build (held locks are kept). */
+export async function pruneCacheMounts(storeRoot: string, opts: { dryRun?: boolean } = {}): Promise<{ removed: number; bytes: number }> {
+  const { isLocked } = await import('../../store/lock.js');
+  const dir = cacheMountsDir(storeRoot);
+  let removed = 0;
+  let bytes = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const base = join(dir, name);
+    const locks = (await readdir(base).catch(() => [] as string[])).filter((n) => n.endsWith('.lock'));
+    if ((await Promise.all(locks.map((l) => isLocked(join(base, l))))).some(Boolean)) continue;
+    removed++;
+    bytes += await diskBytes(base);
+    if (!opts.dryRun) await rm(base, { recursive: true, force: true });
+  }
+  return { removed, bytes };
+}
+
+async function diskBytes(path: string): Promise<number> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st?.isDirectory()) return st?.size ?? 0;
+  let total = 0;
+  for (const n of await readdir(path)) total += await diskBytes(join(path, n));
+  return total;
 }

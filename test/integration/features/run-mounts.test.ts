@@ -1,0 +1,144 @@
+/**
+ * RUN --mount=type=cache|bind|tmpfs end to end: cache directories persist between builds and
+ * never reach a layer, honour id, uid/gid/mode, from/source and sharing=locked across parallel
+ * stages, and `drydock prune --cache` clears them; bind mounts from the context, a stage and an
+ * image, with rw writes thrown away; tmpfs with a size.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Store } from '../../../src/store/index.js';
+import { runDrydock } from '../../helpers/cli.js';
+import { removeTmpStoreRoots } from '../../helpers/store.js';
+import { storeWith, contextDir, imageFiles, cliBuild, exists } from './util.js';
+
+let root: string;
+let store: Store;
+before(async () => { ({ root, store } = await storeWith('busybox')); });
+after(removeTmpStoreRoots);
+
+async function files(ref: string, paths: string[]): Promise<Record<string, string | undefined>> {
+  const img = await imageFiles(store, ref);
+  try {
+    const out: Record<string, string | undefined> = {};
+    for (const p of paths) out[p] = await readFile(join(img.dir, p), 'utf8').catch(() => undefined);
+    return out;
+  } finally {
+    await img.cleanup();
+  }
+}
+
+test('cache mounts persist between builds, never reach the layer, and prune --cache clears them', async () => {
+  const ctx = await contextDir({ Dockerfile: `
+FROM busybox AS seed
+RUN mkdir -p /seed/sub && echo seeded > /seed/sub/file
+FROM busybox
+RUN --mount=type=cache,target=/var/cache/app echo run >> /var/cache/app/runs && wc -l < /var/cache/app/runs > /count
+RUN --mount=type=cache,target=/c,uid=1000,gid=1001,mode=0750 stat -c '%a %u %g' /c > /cache-perm
+RUN --mount=type=cache,id=shared-id,target=/a echo via-a > /a/f
+RUN --mount=type=cache,id=shared-id,target=/b,ro cat /b/f > /shared
+RUN --mount=type=cache,target=/s,from=seed,source=/seed cat /s/sub/file > /seeded && echo more >> /s/sub/file
+RUN --mount=type=cache,target=/s,from=seed,source=/seed cat /s/sub/file > /seeded-after
+` });
+  await cliBuild(root, ['-t', 'cache:1', ctx]);
+  let f = await files('cache:1', ['count', 'cache-perm', 'shared', 'seeded', 'seeded-after', 'var/cache/app/runs', 'a/f', 's/sub/file']);
+  assert.equal(f.count, '1\n');
+  assert.equal(f['cache-perm'], '750 1000 1001\n');
+  assert.equal(f.shared, 'via-a\n');
+  assert.equal(f.seeded, 'seeded\n');
+  assert.equal(f['seeded-after'], 'seeded\nmore\n');
+  for (const p of ['var/cache/app/runs', 'a/f', 's/sub/file']) assert.equal(f[p], undefined, `${p} leaked into the image`);
+  const img = await imageFiles(store, 'cache:1');
+  try {
+    for (const p of ['var/cache', 'c', 'a', 'b', 's']) assert.equal(await exists(join(img.dir, p)), false, `mount point /${p} left in the image`);
+  } finally { await img.cleanup(); }
+
+  // the cache outlives the build: rebuilt without the step cache, the RUN sees its earlier run
+  await cliBuild(root, ['-t', 'cache:1', '--no-cache', ctx]);
+  f = await files('cache:1', ['count', 'seeded']);
+  assert.equal(f.count, '2\n');
+  assert.equal(f.seeded, 'seeded\nmore\n');
+
+  const pruned = await runDrydock(['prune', '--cache'], { root });
+  assert.equal(pruned.code, 0, pruned.stderr);
+  assert.match(pruned.stdout, /Deleted build cache: \d+ step records, [1-9]\d* cache mounts/);
+  assert.deepEqual(await readdir(join(root, 'cache', 'mounts')).catch(() => []), []);
+  assert.deepEqual((await readdir(join(root, 'cache', 'steps')).catch(() => [])).filter((n) => n.endsWith('.json')), []);
+  const again = await cliBuild(root, ['-t', 'cache:1', ctx]);
+  assert.doesNotMatch(again.stderr, /CACHED/, 'step records survived prune --cache');
+  f = await files('cache:1', ['count']);
+  assert.equal(f.count, '1\n', 'the cache mount survived prune --cache');
+});
+
+test('sharing=locked serialises parallel stages on one cache', async () => {
+  // each RUN logs when it holds the cache; with the lock the holds never interleave
+  const hold = (who: string) => `RUN --mount=type=cache,id=locked-one,target=/c,sharing=locked echo "start ${who}" >> /c/log && sleep 1 && echo "end ${who}" >> /c/log && echo ${who} > /done`;
+  const ctx = await contextDir({ Dockerfile: `
+FROM busybox AS one
+${hold('one')}
+FROM busybox AS two
+${hold('two')}
+FROM busybox
+COPY --from=one /done /one
+COPY --from=two /done /two
+RUN --mount=type=cache,id=locked-one,target=/c,sharing=locked cp /c/log /log
+` });
+  await cliBuild(root, ['-t', 'locked:1', ctx]);
+  const log = (await files('locked:1', ['log'])).log!.trim().split('\n');
+  assert.equal(log.length, 4);
+  assert.match(log[0]!, /^start (one|two)$/);
+  const first = log[0]!.split(' ')[1];
+  assert.deepEqual(log.slice(1).map((l) => l.split(' ')), [['end', first], ['start', first === 'one' ? 'two' : 'one'], ['end', first === 'one' ? 'two' : 'one']]);
+});
+
+test('bind mounts: context, stage and image sources; rw writes are thrown away', async () => {
+  const ctx = await contextDir({
+    Dockerfile: `
+FROM busybox AS tools
+RUN mkdir /out && echo from-stage > /out/msg
+FROM busybox
+RUN --mount=type=bind,target=/ctx cat /ctx/data/hello > /from-context && ls /ctx > /context-list
+RUN --mount=type=bind,source=data,target=/d,rw echo changed > /d/hello && echo new > /d/new && cat /d/hello > /rw-saw
+RUN --mount=type=bind,source=data,target=/d cat /d/hello > /after-rw && (test ! -e /d/new && echo ok > /new-gone) && (echo x > /d/ro 2>/dev/null || echo refused > /ro-write)
+RUN --mount=type=bind,from=tools,source=/out,target=/t cat /t/msg > /from-stage
+RUN --mount=type=bind,from=busybox:latest,source=/bin,target=/bb /bb/busybox true && echo ok > /from-image
+`,
+    'data/hello': 'hello from context\n',
+  });
+  await cliBuild(root, ['-t', 'bind:1', ctx]);
+  const f = await files('bind:1', ['from-context', 'context-list', 'rw-saw', 'after-rw', 'new-gone', 'ro-write', 'from-stage', 'from-image']);
+  assert.equal(f['from-context'], 'hello from context\n');
+  assert.match(f['context-list']!, /^Dockerfile\ndata\n$/);
+  assert.equal(f['rw-saw'], 'changed\n');
+  assert.equal(f['after-rw'], 'hello from context\n');
+  assert.equal(f['new-gone'], 'ok\n');
+  assert.equal(f['ro-write'], 'refused\n');
+  assert.equal(f['from-stage'], 'from-stage\n');
+  assert.equal(f['from-image'], 'ok\n');
+  assert.equal(await readFile(join(ctx, 'data/hello'), 'utf8'), 'hello from context\n', 'rw bind wrote into the context');
+  assert.equal(await exists(join(ctx, 'data/new')), false);
+
+  // a changed context file changes the bind-mounting RUN's key
+  await writeFile(join(ctx, 'data/hello'), 'edited\n');
+  await cliBuild(root, ['-t', 'bind:1', ctx]);
+  assert.equal((await files('bind:1', ['from-context']))['from-context'], 'edited\n');
+
+  const missing = await contextDir({ Dockerfile: 'FROM busybox\nRUN --mount=type=bind,source=nope,target=/n true\n' });
+  const r = await cliBuild(root, [missing], { expectFail: true });
+  assert.match(r.stderr, /Dockerfile:2: .*"\/nope": not found/);
+});
+
+test('tmpfs mounts: sized, empty, and gone after the step', async () => {
+  const ctx = await contextDir({ Dockerfile: `
+FROM busybox
+RUN --mount=type=tmpfs,target=/scratch,size=2m df -k /scratch | tail -1 | awk '{print $2}' > /size && echo data > /scratch/f && grep -q ' /scratch tmpfs ' /proc/mounts && echo ok > /is-tmpfs
+RUN --mount=type=tmpfs,target=/scratch ls -A /scratch | wc -l > /empty-count
+` });
+  await cliBuild(root, ['-t', 'tmpfs:1', ctx]);
+  const f = await files('tmpfs:1', ['size', 'is-tmpfs', 'empty-count', 'scratch/f']);
+  assert.equal(f.size, '2048\n');
+  assert.equal(f['is-tmpfs'], 'ok\n');
+  assert.equal(f['empty-count'], '0\n');
+  assert.equal(f['scratch/f'], undefined);
+});
