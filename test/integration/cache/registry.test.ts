@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startRegistry, type RegistryFixture } from '../../helpers/registry.js';
 import { removeTmpStoreRoots } from '../../helpers/store.js';
 import { openStore } from '../../../src/store/index.js';
+import { runDrydock } from '../../helpers/cli.js';
 import { CACHE_ARTIFACT_TYPE } from '../../../src/cache/index.js';
 import { buildOn, cacheCounts, contextDir, executedSteps, machine, warnings, writeFiles } from './util.js';
 
@@ -125,4 +126,23 @@ test('a failed cache export fails the build, naming the destination; ignore-erro
   } finally {
     await locked.stop();
   }
+});
+
+test('the CLI flags: --cache-to type=local,dest=DIR,mode=max then --cache-from type=local,src=DIR', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'drydock-cache-cli-'));
+  const steps = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { type: string; cached?: boolean }).filter((e) => e.type === 'step-done');
+  const a = await machine();
+  const first = await runDrydock(['build', '--progress=rawjson', '--iidfile', join(dir, 'a.iid'), '--cache-to', `type=local,dest=${dir},mode=max`, ctx], { root: a });
+  assert.equal(first.code, 0, first.stderr);
+  const b = await machine();
+  const second = await runDrydock(['build', '--progress=rawjson', '--iidfile', join(dir, 'b.iid'), '--cache-from', `type=local,src=${dir}`, ctx], { root: b });
+  assert.equal(second.code, 0, second.stderr);
+  assert.equal(steps(second.stderr).length, 5);
+  assert.ok(steps(second.stderr).every((e) => e.cached));
+  assert.equal(await readFile(join(dir, 'b.iid'), 'utf8'), await readFile(join(dir, 'a.iid'), 'utf8'));
+
+  const bad = await runDrydock(['build', '--cache-to', 'type=local', ctx], { root: b });
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr.trim(), 'error: --cache-to type=local needs dest=DIR');
 });
