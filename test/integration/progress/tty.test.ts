@@ -89,8 +89,9 @@ test('two parallel stages are shown at once with running timers, then the build 
   const live = seen[seen.length - 1];
   assert.ok(live.sameLine, `at 120 columns the stages run side by side:\n${live.text}`);
   assert.match(live.text, /^\[\+\] Building \d+\.\ds \(\d+\/\d+\)$/m);
-  assert.match(live.text, /a-start/, 'the running step shows its output');
-  assert.match(live.text, /b-start/);
+  // each running step shows the tail of its output under it, in its own column
+  assert.match(live.text, /^ {3}a-start\b/m, live.text);
+  assert.match(live.text, /│ {4}b-start\b/m, live.text);
 
   const after = await screen();
   assert.match(after, /^\[\+\] Building \d+\.\ds \(7\/7\) FINISHED$/m);
