@@ -8,6 +8,7 @@ import type { Digest, ImageConfig, Platform } from '../image/oci.js';
 import type { LayerRef } from '../graph/index.js';
 import type { EventSink } from './events.js';
 import { DrydockError } from '../util/errors.js';
+import { platformMatches } from '../image/platform.js';
 
 export interface ResolvedImage {
   ref: string;
@@ -45,7 +46,11 @@ export class ImageResolver {
       const rec = await this.store.images.get(ref);
       if (rec) {
         const img = await resolveImage(this.store, rec.target, this.opts.platform);
-        return toResolved(rec.ref, img.manifestDescriptor.digest, img.config, img.manifest.layers, 'local');
+        // A local image stored for another platform is not this build's base (--platform): pull.
+        const c = img.config;
+        if (!c.architecture || platformMatches(this.opts.platform, { os: c.os, architecture: c.architecture, variant: c.variant })) {
+          return toResolved(rec.ref, img.manifestDescriptor.digest, img.config, img.manifest.layers, 'local');
+        }
       }
     }
     const { pullImage } = await import('../registry/index.js');
