@@ -160,3 +160,19 @@ test('type=image,push=true stores and pushes the tagged names', async () => {
   const remote = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${name}`])) as { Digest: string };
   assert.equal(remote.Digest, stored.target.digest);
 });
+
+test('--platform: a local base stored for the host is not used; the platform\'s image is pulled', async () => {
+  const foreign = hostPlatform().architecture === 'arm64' ? 'amd64' : 'arm64';
+  const base = `${registry.host}/base:multi`;
+  const theirs = await contextDir({ Dockerfile: `FROM scratch\nCOPY a.txt /arch-${foreign}\n`, 'a.txt': 'a\n' });
+  await drydock(['build', '--progress=plain', '--platform', `linux/${foreign}`, '-o', `type=registry,name=${base}`, theirs]);
+  const ours = await contextDir({ Dockerfile: 'FROM scratch\nCOPY a.txt /arch-host\n', 'a.txt': 'a\n' });
+  await drydock(['build', '--progress=plain', '-t', base, ours]);
+
+  const app = await contextDir({ Dockerfile: `FROM ${base}\nCOPY a.txt /app.txt\n`, 'a.txt': 'a\n' });
+  await drydock(['build', '--progress=plain', '--platform', `linux/${foreign}`, '-o', `type=local,dest=${join(out, 'foreign-fs')}`, '-o', `type=oci,dest=${join(out, 'foreign.tar')}`, app]);
+  assert.equal(await readFile(join(out, 'foreign-fs', `arch-${foreign}`), 'utf8'), 'a\n');
+  const p = await unpack(join(out, 'foreign.tar'));
+  const config = await p.json<ImageConfig>((await p.json<Manifest>(p.index.manifests[0]!.digest)).config.digest);
+  assert.equal(config.architecture, foreign);
+});
