@@ -6,6 +6,7 @@
 import { cleanPath } from '../../fileop/index.js';
 import { formatPlatform, normalizePlatform } from '../../image/platform.js';
 import type { Location } from '../../dockerfile/index.js';
+import type { Platform } from '../../image/oci.js';
 import type { Check } from './context.js';
 
 /** BuildKit's validateCopySourcePath, for every COPY/ADD source taken from the context. */
@@ -36,9 +37,15 @@ export const invalidBaseImagePlatform: Check = (ctx) => {
     const want = normalizePlatform(stage.platform);
     const have = normalizePlatform(base.platform);
     if (want.os === have.os && want.architecture === have.architecture) continue;
-    ctx.report('InvalidBaseImagePlatform', stage.location, base.ref, formatPlatform(want), formatPlatform(have));
+    ctx.report('InvalidBaseImagePlatform', stage.location, base.ref, format(want), format(have));
   }
 };
+
+/** containerd's FormatAll(Normalize(p)): arm64's v8 and amd64's v1 are the defaults, not shown. */
+function format(p: Platform): string {
+  const implied = (p.architecture === 'arm64' && p.variant === 'v8') || (p.architecture === 'amd64' && p.variant === 'v1');
+  return formatPlatform(implied ? { os: p.os, architecture: p.architecture } : p);
+}
 
 /**
  * A comment right above `FROM … AS name` or `ARG name` is its description, so it should start
