@@ -30,7 +30,8 @@ export function liveFrame(m: ProgressModel, o: FrameOptions): Seg[][] {
   const width = Math.max(10, o.width - 1); // never the last column: no terminal auto-wrap
   const maxRows = Math.max(3, o.height - 1);
   const header = fit(headerLine(m, o.now, ''), width);
-  const running = m.steps.filter((s) => s.end === undefined);
+  // By stage, so a stage keeps its column while it runs.
+  const running = m.steps.filter((s) => s.end === undefined).sort((x, y) => x.stage - y.stage);
   const done = m.steps.filter((s) => s.end !== undefined);
   const pulls = m.pulls.filter((p) => p.end === undefined).map((p) => fit(pullLine(p, o.now, width), width));
 

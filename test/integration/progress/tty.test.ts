@@ -65,6 +65,9 @@ const dockerfile = [
   '',
 ].join('\n');
 
+/** An output line under a running step, in the first column or a later one. */
+const tail = (stage: string) => new RegExp(`(^ {3}|│ {4})${stage}-start\\b`, 'm');
+
 /** Running timers of the two RUNs as shown on one screen: `=> [a 2/2] RUN … 1.2s`. */
 function timers(text: string): { a: number; b: number; sameLine: boolean } | undefined {
   const re = (stage: string) => new RegExp(`=> \\[${stage} 2/2\\] RUN echo ${stage}-start[^│\\n]*?(\\d+\\.\\d)s`);
@@ -81,8 +84,9 @@ test('two parallel stages are shown at once with running timers, then the build 
   const { code, during } = await typeCommand(drydockCommand(['build', '-t', 'tty-test', ctx]), (text) => {
     const t = timers(text);
     if (t && !/FINISHED/.test(text)) seen.push({ ...t, text });
-    // Done watching once both timers have been seen moving.
-    return seen.length >= 2 && seen[seen.length - 1].a > seen[0].a && seen[seen.length - 1].b > seen[0].b;
+    // Done watching once both timers have been seen moving and both outputs are on screen.
+    const last = seen[seen.length - 1];
+    return seen.length >= 2 && last.a > seen[0].a && last.b > seen[0].b && tail('a').test(last.text) && tail('b').test(last.text);
   });
   assert.equal(code, 0, await screen());
   assert.ok(during, `never saw both RUNs running with moving timers; frames seen:\n${seen.map((s) => s.text).join('\n----\n')}`);
@@ -90,8 +94,8 @@ test('two parallel stages are shown at once with running timers, then the build 
   assert.ok(live.sameLine, `at 120 columns the stages run side by side:\n${live.text}`);
   assert.match(live.text, /^\[\+\] Building \d+\.\ds \(\d+\/\d+\)$/m);
   // each running step shows the tail of its output under it, in its own column
-  assert.match(live.text, /^ {3}a-start\b/m, live.text);
-  assert.match(live.text, /│ {4}b-start\b/m, live.text);
+  assert.match(live.text, tail('a'), live.text);
+  assert.match(live.text, tail('b'), live.text);
 
   const after = await screen();
   assert.match(after, /^\[\+\] Building \d+\.\ds \(7\/7\) FINISHED$/m);

@@ -17,9 +17,9 @@ test('parallel stages run side by side on a wide terminal, each with its timer a
     '[+] Building 1.5s (2/5)',
     '=> [a 1/2] FROM docker.io/library/busybox:latest                                                                   0.1s',
     '=> [b 1/2] FROM docker.io/library/busybox:latest                                                                   0.1s',
-    '=> [stage-2 1/?] FROM a          1.4s │ => [a 2/2] RUN echo a; sleep 2   1.3s │ => [b 2/2] RUN echo b; sleep 2   1.3s',
-    '                                      │    a-1                                │    b-1',
-    '                                      │    a-2',
+    '=> [a 2/2] RUN echo a; sleep 2   1.3s │ => [b 2/2] RUN echo b; sleep 2   1.3s │ => [stage-2 1/?] FROM a          1.4s',
+    '   a-1                                │    b-1',
+    '   a-2',
   ].join('\n'));
 });
 
@@ -29,12 +29,12 @@ test('a narrow terminal stacks the running steps and cuts long lines', () => {
     '[+] Building 1.5s (2/5)',
     '=> [a 1/2] FROM docker.io/library… 0.1s',
     '=> [b 1/2] FROM docker.io/library… 0.1s',
-    '=> [stage-2 1/?] FROM a            1.4s',
     '=> [a 2/2] RUN echo a; sleep 2     1.3s',
     '   a-1',
     '   a-2',
     '=> [b 2/2] RUN echo b; sleep 2     1.3s',
     '   b-1',
+    '=> [stage-2 1/?] FROM a            1.4s',
   ].join('\n'));
   for (const l of frame.split('\n')) assert.ok(l.length < 40, l);
 });
@@ -45,9 +45,9 @@ test('a short terminal keeps the frame shorter than the screen: tails shrink, fi
   assert.equal(text(rows), [
     '[+] Building 1.5s (2/5)',
     ' … 2 earlier steps',
-    '=> [stage-2 1/?] FROM a            1.4s',
     '=> [a 2/2] RUN echo a; sleep 2     1.3s',
     '=> [b 2/2] RUN echo b; sleep 2     1.3s',
+    '=> [stage-2 1/?] FROM a            1.4s',
   ].join('\n'));
 });
 
