@@ -1,13 +1,20 @@
 /**
  * What a builder stage had that the final image does not: files whose path is missing from the
  * image or holds a file of another size there, summed by directory and narrowed to the places
- * a user recognises (`/usr/local/go`, `/root/.cache/go-build`) rather than `/usr` or `/root`.
+ * a user recognises (`/usr/lib/go-1.19`, `/root/.cache/go-build`) rather than `/usr` or `/root`.
  */
 import { FsTree, type FsNode } from './fstree.js';
 import type { PathSize } from './types.js';
 
-/** A directory is narrowed to its child while that child holds at least this share of it. */
-const DOMINANT = 0.9;
+/**
+ * Directories that only group other things (FHS): what is left behind in them is worth naming
+ * one level down (`/usr/lib/go-1.19`, `/var/lib/apt`), not as `/usr` or `/var`.
+ */
+const CONTAINERS = new Set([
+  '/usr', '/usr/lib', '/usr/lib64', '/usr/libexec', '/usr/share', '/usr/include', '/usr/src',
+  '/usr/local', '/usr/local/lib', '/usr/local/share', '/var', '/var/lib', '/var/cache', '/var/log',
+  '/opt', '/home', '/root', '/root/.cache', '/root/.local', '/root/.local/share', '/srv', '/tmp',
+]);
 
 export function leftBehind(stage: FsTree, image: FsTree, limit = 10): { bytes: number; dirs: PathSize[] } {
   const diff = new FsTree();
@@ -21,21 +28,20 @@ export function leftBehind(stage: FsTree, image: FsTree, limit = 10): { bytes: n
   }
   diff.totals();
   const dirs: PathSize[] = [];
-  for (const [name, child] of diff.root.children!) {
-    const [path, node] = narrow(`/${name}`, child);
-    dirs.push({ path, size: node.size });
-  }
+  const visit = (path: string, node: FsNode): void => {
+    if (node.kind === 'dir' && (CONTAINERS.has(path) || dominated(node))) {
+      for (const [name, c] of node.children!) visit(`${path}/${name}`, c);
+    } else if (path !== '') {
+      dirs.push({ path, size: node.size });
+    }
+  };
+  for (const [name, c] of diff.root.children!) visit(`/${name}`, c);
   dirs.sort((a, b) => b.size - a.size || a.path.localeCompare(b.path));
   return { bytes, dirs: dirs.slice(0, limit) };
 }
 
-function narrow(path: string, node: FsNode): [string, FsNode] {
-  for (;;) {
-    if (node.kind !== 'dir') return [path, node];
-    let top: [string, FsNode] | undefined;
-    for (const [name, c] of node.children!) if (!top || c.size > top[1].size) top = [name, c];
-    if (!top || top[1].kind !== 'dir' || top[1].size < node.size * DOMINANT) return [path, node];
-    path = `${path}/${top[0]}`;
-    node = top[1];
-  }
+/** True for a directory whose only content is one directory (`/go/pkg/mod` → its child names it better). */
+function dominated(node: FsNode): boolean {
+  const [only, more] = node.children!.values();
+  return !!only && !more && only.kind === 'dir';
 }

@@ -38,7 +38,7 @@ export function renderHTML(r: ReportResult): string {
 ${img.id ? `<p class="summary">image ${escapeHTML(img.id)}</p>` : ''}
 <ul class="figures">
 <li id="fig-size" data-bytes="${img.size}"><b>${formatBytes(img.size)}</b><span>final filesystem, ${img.files} files</span></li>
-<li id="fig-layers"><b>${img.layers}</b><span>layers, ${formatBytes(img.compressedSize)} compressed</span></li>
+<li id="fig-layers"><b>${img.layers}</b><span>layers: ${formatBytes(img.layersSize)}, ${formatBytes(img.compressedSize)} compressed</span></li>
 <li id="fig-efficiency"><b>${percent(r.waste.efficiency)}</b><span>efficiency</span></li>
 <li id="fig-wasted" data-bytes="${r.waste.bytes}"><b>${formatBytes(r.waste.bytes)}</b><span>wasted (${percent(r.waste.userFraction)} of layers above the first)</span></li>
 </ul>

@@ -24,7 +24,7 @@ export function renderText(r: ReportResult, opts: TextOptions = {}): string {
   const img = r.image;
   const name = [img.ref, img.id ? shortId(img.id) : undefined].filter(Boolean).join(' ');
   out.push(`Image ${name || '(unnamed)'}`);
-  out.push(`  ${formatBytes(img.size)} in ${img.files} files, ${img.layers} layer${img.layers === 1 ? '' : 's'} (${formatBytes(img.compressedSize)} compressed)`);
+  out.push(`  ${formatBytes(img.size)} in ${img.files} files; ${img.layers} layer${img.layers === 1 ? '' : 's'}: ${formatBytes(img.layersSize)}, ${formatBytes(img.compressedSize)} compressed`);
   out.push(`  efficiency ${percent(r.waste.efficiency)}, wasted ${formatBytes(r.waste.bytes)} (${percent(r.waste.userFraction)} of the layers above the first)`);
 
   out.push('', 'Layers');

@@ -99,13 +99,18 @@ test('left behind: files the image lacks, narrowed to the directory that holds t
   const r = leftBehind(stage, image);
   // /out/app is a different path from /app, so it is left behind; /etc/passwd changed size
   assert.equal(r.bytes, 600 + 390 + 10 + 5000 + 77 + 11);
-  // /usr narrows to /usr/local/go (99% of it), not further (bin is 61% of go); files stay in their directory
+  // /usr and /usr/local only group things: named one level down; /usr/local/go is not opened
+  // (bin is 61% of it); files stay in their directory
   assert.deepEqual(r.dirs, [
     { path: '/build-cache', size: 5000 },
     { path: '/usr/local/go', size: 990 },
     { path: '/out', size: 77 },
     { path: '/etc', size: 11 },
+    { path: '/usr/share/doc', size: 10 },
   ]);
+  // a directory whose only content is one directory is named by that directory
+  const deep = stack(layer(f('a/b/c/x', 95), f('a/b/c/y', 5), f('d/e', 1), f('d/f/g', 1))).tree;
+  assert.deepEqual(leftBehind(deep, new FsTree()).dirs, [{ path: '/a/b/c', size: 100 }, { path: '/d', size: 2 }]);
 });
 
 test('layer history pairs with layers, skipping empty_layer entries', () => {

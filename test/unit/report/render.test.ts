@@ -86,7 +86,7 @@ test('text report: summary, layers with their instruction on one line, stages an
   const lines = renderText(sample).split('\n');
   assert.deepEqual(lines.slice(0, 3), [
     'Image app:1 0123456789ab',
-    '  5.00 kB in 3 files, 2 layers (2.10 kB compressed)',
+    '  5.00 kB in 3 files; 2 layers: 5.40 kB, 2.10 kB compressed',
     '  efficiency 50.0%, wasted 400 B (100.0% of the layers above the first)',
   ]);
   const after = (heading: string, n: number) => lines.slice(lines.indexOf(heading) + 1, lines.indexOf(heading) + 1 + n);
