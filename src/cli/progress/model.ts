@@ -6,6 +6,9 @@
 import type { BuildEvent, ImageSummary } from '../../solver/events.js';
 import { cleanLine } from './text.js';
 
+/** What the engine reports for a step it stopped (DrydockError CANCELLED). */
+const CANCELLED_MESSAGE = 'build cancelled';
+
 /** Lines of output kept per step: the live tail shows fewer, a failed step shows these. */
 export const KEPT_LOG_LINES = 12;
 
@@ -108,9 +111,11 @@ export class ProgressModel {
       case 'step-error': {
         const step = this.byId.get(e.step);
         if (!step) break;
+        flushPartial(step);
+        // Steps stopped because of another failure or a cancel are not failures themselves.
+        if (e.message === CANCELLED_MESSAGE) break;
         step.end = e.time;
         step.error = e.message;
-        flushPartial(step);
         this.failed = true;
         break;
       }

@@ -131,3 +131,20 @@ test('colours only where asked', () => {
   assert.match(paint(rows[0], true), /\x1b\[32m FINISHED\x1b\[0m/);
   assert.doesNotMatch(rows.map((r) => paint(r, false)).join('\n'), /\x1b/);
 });
+
+test('steps stopped by another stage\'s failure are CANCELED, not errors', () => {
+  const m = model([
+    ...start,
+    { type: 'step-error', time: T0 + 500, stage: 1, step: '1.2', message: 'exit code: 1' },
+    { type: 'step-error', time: T0 + 600, stage: 0, step: '0.2', message: 'build cancelled' },
+  ]);
+  const frame = text(summaryFrame(m, { now: T0 + 700, width: 60, height: 30 }));
+  assert.match(frame, /^=> CANCELED \[a 2\/2\] RUN echo a; sleep 2 +0\.5s$/m);
+  assert.match(frame, /^=> ERROR \[b 2\/2\] RUN echo b; sleep 2 +0\.3s$/m);
+  assert.equal(frame.match(/^ERROR: /gm)?.length, 1);
+});
+
+test('a cancelled build says so', () => {
+  const m = model([...start, { type: 'step-error', time: T0 + 600, stage: 0, step: '0.2', message: 'build cancelled' }]);
+  assert.match(text(summaryFrame(m, { now: T0 + 700, width: 60, height: 30 })), /^\[\+\] Building 0\.7s \(2\/5\) CANCELED$/m);
+});
