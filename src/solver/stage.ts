@@ -83,7 +83,9 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
     env.emit({ type: 'step-start', time: started, stage: stage.index, step: id, index: n, total: layerSteps + 1, instruction: step.instruction, line: step.line });
     try {
       if (step.op.kind === 'run') checkEntitlements(step.op, !!env.allowInsecure, step.file && step.line ? { file: step.file, line: step.line } : undefined);
-      const stepKey = cacheKey(key, step.op.kind, keyOp(step), await keyInputs(step, env));
+      // COPY --link: its layer is made on an empty filesystem, so its key does not chain on the parent
+      const link = step.op.kind === 'copy' && !!step.op.link;
+      const stepKey = cacheKey(link ? 'scratch' : key, step.op.kind, keyOp(step, env), await keyInputs(step, env));
       let rec = stage.noCache ? undefined : await env.cache.get(stepKey);
       if (rec?.layer && !(await env.ws.store.content.has(rec.layer.descriptor.digest))) rec = undefined;
       const hit = !!rec;
@@ -91,14 +93,14 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
         cached++;
         env.emit({ type: 'step-cached', time: Date.now(), stage: stage.index, step: id });
       } else {
-        const layer = await layerStep(env.ws, layers, (rootfs) => execute(step, rootfs, id, stage.index, env));
+        const layer = await layerStep(env.ws, link ? [] : layers, (rootfs) => execute(step, rootfs, id, stage.index, env));
         rec = { key: stepKey, created: new Date().toISOString(), createdBy: step.createdBy, layer };
         await env.cache.put(rec);
       }
       layers.push(rec.layer!);
       used.push(rec.key);
       history.push(historyEntry(step, rec.created, false, epoch));
-      key = stepKey;
+      key = link ? cacheKey(key, 'link', { layer: stepKey }) : stepKey;
       env.emit({ type: 'step-done', time: Date.now(), stage: stage.index, step: id, cached: hit, duration: Date.now() - started, layerSize: rec.layer!.size });
     } catch (e) {
       const err = atStep(e, step);
@@ -126,8 +128,8 @@ async function resolveBase(stage: SolveStage, env: StageEnv): Promise<{ key: Cac
   return { key: baseKey(img.manifestDigest), config: img.config, layers: img.layers };
 }
 
-function keyOp(step: Step): unknown {
-  return step.op.kind === 'run' ? runKeyOp(step.op) : step.op;
+function keyOp(step: Step, env: StageEnv): unknown {
+  return step.op.kind === 'run' ? runKeyOp(step.op, env.defaultNetwork) : step.op;
 }
 
 /** Inputs beyond the op itself: the content of what a COPY reads. */

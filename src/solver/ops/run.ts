@@ -56,8 +56,11 @@ async function scriptMount(script: { path: string; data: string }, rt: StepRunti
   return { type: 'bind', source: file, target: script.path, readonly: true };
 }
 
-/** What of a RUN's operation decides its result: everything but the proxy variables. */
-export function runKeyOp(op: RunOp): unknown {
+/**
+ * What of a RUN's operation decides its result: everything but the proxy variables, with the
+ * network it really gets (`build --network none` turns the default into none).
+ */
+export function runKeyOp(op: RunOp, defaultNetwork: 'host' | 'none' = 'host'): unknown {
   const { proxyEnv: _ignored, ...rest } = op;
-  return rest;
+  return op.network === 'default' && defaultNetwork === 'none' ? { ...rest, network: 'none' } : rest;
 }
