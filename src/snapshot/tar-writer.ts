@@ -2,8 +2,8 @@
  * Changes → an uncompressed OCI layer tar, streamed (file bodies are read in chunks, never
  * buffered whole). Deterministic: only mode, owner, size, mtime (whole seconds, clamped to
  * SOURCE_DATE_EPOCH), type, link target, device numbers and xattrs go in; no user or group
- * names, atime or ctime. Whiteouts and opaque markers are empty files with mode 0 and mtime 0,
- * as containerd writes them. Hard links within the layer become link entries.
+ * names, atime or ctime. Whiteouts are empty files with mode 0 and mtime 0, as containerd writes
+ * them; an opaque marker carries its directory's mode, owner and mtime, as BuildKit's layers do. Hard links within the layer become link entries.
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -81,7 +81,8 @@ async function* entries(changes: Change[], opts: DiffOptions): AsyncGenerator<Bu
     } else continue; // sockets are not archived (as containerd)
     yield encodeHeader(h);
     if (body) yield* fileBody(c.source, h.size);
-    if (c.opaque) yield encodeHeader(marker(`${c.path}/${OPAQUE_MARKER}`));
+    // BuildKit's differ gives the opaque marker its directory's mode, owner and time.
+    if (c.opaque) yield encodeHeader({ ...marker(`${c.path}/${OPAQUE_MARKER}`), mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime });
   }
   yield END_OF_ARCHIVE;
 }

@@ -60,7 +60,8 @@ const EXPECTED: Entry[] = [
   f('chm', { mode: 0o600, content: 'c\n' }),
   dir('d/'),
   dir('d/sub/'),
-  marker('d/sub/.wh..wh..opq'),
+  // the opaque marker carries its directory's mode, owner and time (as BuildKit's layers)
+  { ...marker('d/sub/.wh..wh..opq'), mode: 0o755, mtime: EPOCH },
   f('d/sub/c', { content: 'c\n' }),
   marker('.wh.gone'),
   f('hl', { content: 'new\n', xattrs: { 'user.k': 'v' } }),
