@@ -30,6 +30,16 @@ async function processesRunning(cmd: string): Promise<number> {
   return n;
 }
 
+/** `echo started` comes just before the sleep is forked: wait until it is there. */
+async function waitForProcess(cmd: string): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const n = await processesRunning(cmd);
+    if (n > 0) return n;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return 0;
+}
+
 const isCancelled = (e: unknown) => isDrydockError(e) && e.code === 'CANCELLED';
 
 async function assertStoreClean(): Promise<void> {
@@ -51,7 +61,7 @@ test('aborting the signal mid-RUN kills the container and rejects with CANCELLED
     for await (const e of run) {
       seen.push(e);
       if (e.type === 'step-log' && e.data.includes('started')) {
-        running = await processesRunning(sleep);
+        running = await waitForProcess(sleep);
         ac.abort();
       }
     }
