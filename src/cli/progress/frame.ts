@@ -63,7 +63,8 @@ export function liveFrame(m: ProgressModel, o: FrameOptions): Seg[][] {
 
 export function summaryFrame(m: ProgressModel, o: FrameOptions): Seg[][] {
   const width = Math.max(10, o.width - 1);
-  const status = m.failed ? 'FAILED' : m.end !== undefined ? 'FINISHED' : 'CANCELED';
+  // Without build-done nor a failed step, the build stopped elsewhere (its error follows): no word for it.
+  const status = m.end !== undefined ? 'FINISHED' : m.failed ? 'FAILED' : m.cancelled ? 'CANCELED' : '';
   const items: Array<{ time: number; row: Line }> = [
     ...m.steps.map((s) => ({ time: s.start, row: stepLine(m, s, o.now) })),
     ...m.pulls.map((p) => ({ time: p.start, row: pullLine(p, o.now, width) })),

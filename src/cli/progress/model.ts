@@ -54,6 +54,10 @@ export class ProgressModel {
   start: number;
   end?: number;
   failed = false;
+  /** A step was stopped by a cancel (or by another stage's failure). */
+  cancelled = false;
+  /** No event yet: a build that fails before it starts has nothing to summarise. */
+  empty = true;
   image?: ImageSummary;
   readonly stages = new Map<number, StageView>();
   /** In start order. */
@@ -68,6 +72,7 @@ export class ProgressModel {
   }
 
   apply(e: BuildEvent): void {
+    this.empty = false;
     switch (e.type) {
       case 'build-start':
         this.start = e.time;
@@ -113,7 +118,10 @@ export class ProgressModel {
         if (!step) break;
         flushPartial(step);
         // Steps stopped because of another failure or a cancel are not failures themselves.
-        if (e.message === CANCELLED_MESSAGE) break;
+        if (e.message === CANCELLED_MESSAGE) {
+          this.cancelled = true;
+          break;
+        }
         step.end = e.time;
         step.error = e.message;
         this.failed = true;

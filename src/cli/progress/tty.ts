@@ -48,7 +48,7 @@ export class TtyRenderer {
 
   /** Draws the live frame if it changed. */
   tick(): void {
-    if (this.closed) return;
+    if (this.closed || this.model.empty) return;
     const { columns, rows } = this.opts.size();
     this.draw(liveFrame(this.model, { now: this.now(), width: columns, height: rows }));
   }
@@ -58,6 +58,7 @@ export class TtyRenderer {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.model.empty) return;
     const { columns, rows } = this.opts.size();
     this.draw(summaryFrame(this.model, { now: this.now(), width: columns, height: rows }), true);
   }

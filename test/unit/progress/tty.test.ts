@@ -92,3 +92,10 @@ test('a resized terminal is followed on the next frame', () => {
   assert.doesNotMatch(writes[1], /│/, 'stacked when narrow');
   for (const l of writes[1].split('\n')) assert.ok(l.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').length < 50, l);
 });
+
+test('a build that fails before any event leaves the terminal untouched', () => {
+  const { r, writes } = setup();
+  r.tick();
+  r.close();
+  assert.deepEqual(writes, []);
+});
