@@ -4,7 +4,7 @@
  * and compare each builder stage's filesystem with the image's.
  */
 import type { Store } from '../store/index.js';
-import type { HistoryEntry, ImageConfig } from '../image/oci.js';
+import type { Descriptor, HistoryEntry, ImageConfig } from '../image/oci.js';
 import { isDrydockError } from '../util/errors.js';
 import { FsTree } from './fstree.js';
 import { LayerScanner, type LayerScan } from './scan.js';
@@ -24,6 +24,9 @@ export async function analyze(store: Store, input: ReportInput, opts: AnalyzeOpt
   const top = opts.top ?? 20;
   const scanner = opts.scanner ?? new LayerScanner(store);
   const { config, layers } = input.image;
+
+  // Decompressing is the cost: read the distinct layers two at a time while stacking starts.
+  void prefetch(scanner, [...layers, ...(input.stages ?? []).flatMap((s) => s.layers)], 2);
 
   const tree = new FsTree();
   const waste = new WasteCounter();
@@ -101,6 +104,14 @@ async function stageReport(scanner: LayerScanner, s: StageInput, image: FsTree, 
   const size = fs.totals();
   const left = leftBehind(fs, image);
   return { name: s.name, inImage: false, size, layers: s.layers.length, leftBehind: left.bytes, leftBehindDirs: left.dirs };
+}
+
+async function prefetch(scanner: LayerScanner, layers: Descriptor[], width: number): Promise<void> {
+  const queue = [...new Map(layers.map((l) => [l.digest, l])).values()];
+  const worker = async () => {
+    for (let l = queue.shift(); l; l = queue.shift()) await scanner.scan(l).catch(() => { /* reported by whoever needs it */ });
+  };
+  await Promise.all(Array.from({ length: width }, worker));
 }
 
 function largest(items: PathSize[], n: number): PathSize[] {

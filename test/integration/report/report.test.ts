@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src/store/index.js';
-import { report, type ReportResult } from '../../../src/report/index.js';
+import { report, loadBuildRecord, type ReportResult } from '../../../src/report/index.js';
 import { tmpStoreRoot, removeTmpStoreRoots } from '../../helpers/store.js';
 import { fixtureImage } from '../../helpers/fixtures.js';
 import { runDrydock } from '../../helpers/cli.js';
@@ -118,4 +118,17 @@ test('an image pulled or imported, not built here, has no stages; an unknown ima
   const r = await runDrydock(['report', 'nope:1'], { root });
   assert.equal(r.code, 1);
   assert.equal(r.stderr, 'error: No such image: nope:1\n');
+});
+
+test('a stage whose layers were pruned since the build is listed as unavailable', async () => {
+  const store = await openStore(root);
+  const rec = await loadBuildRecord(store, fromBuild.image.id!);
+  const inImage = new Set(fromBuild.layers.map((l) => l.digest));
+  const builderOnly = rec!.stages.find((s) => s.name === 'builder')!.layers.filter((l) => !inImage.has(l.digest));
+  assert.equal(builderOnly.length, 1);
+  await rm(store.content.path(builderOnly[0]!.digest));
+  const r = await report({ image: 'rep:1', root });
+  assert.equal(r.stages[0]!.unavailable, `layer ${builderOnly[0]!.digest} is not in the store (pruned?)`);
+  assert.equal(r.stages[0]!.leftBehind, 0);
+  assert.deepEqual(r.waste, fromBuild.waste);
 });
