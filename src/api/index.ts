@@ -7,6 +7,7 @@
 export { build, type BuildResult } from '../build/build.js';
 export type { BuildOptions, OutputSpec, OutputType } from '../build/options.js';
 export { parseOutputSpec } from '../build/options.js';
+export { parseCacheSpec, type CacheSpec, type CacheMode } from '../cache/index.js';
 export type { SizeReport } from '../build/summary.js';
 export { formatSizeReport } from '../build/summary.js';
 export type { BuildEvent, EventSink, StageInfo, StageSummary, ImageSummary } from '../solver/events.js';

@@ -5,7 +5,7 @@
  * and their layers to --cache-to destinations; `applyInlineCache` embeds them in the image config.
  * Keys depend only on content, so a record made on one machine is valid on any other.
  */
-export { parseCacheSpec, parseCompressionAttrs, type CacheSpec, type CacheLocation, type CacheExportTuning, type CacheMode } from './spec.js';
+export { parseCacheSpec, parseCompressionAttrs, type CacheSpec, type CacheLocation, type CacheExportTuning, type CacheMode, type CacheDirection } from './spec.js';
 export { openBuildCache, loadCacheSource, type CacheImportContext } from './import.js';
 export { exportCaches, applyInlineCache, collectRecords, type CacheExportInput } from './export.js';
 export { ImportingStepCache, type CacheSource } from './source.js';
