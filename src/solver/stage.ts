@@ -10,7 +10,7 @@ import type { StepCache } from './cache.js';
 import type { ImageResolver } from './images.js';
 import { layerStep, viewLayers, type Workspace } from './workspace.js';
 import { checkEntitlements, executeRun, runKeyOp } from './ops/run.js';
-import { executeCopy, isURL } from './ops/copy.js';
+import { executeCopy, isURL, remoteKeyInputs } from './ops/copy.js';
 import { executeMkdir } from './ops/mkdir.js';
 import type { StepRuntime } from './ops/types.js';
 import type { BuildSession } from '../secrets/index.js';
@@ -144,8 +144,9 @@ async function keyInputs(step: Step, env: StageEnv): Promise<Record<string, stri
   }
   if (op.kind !== 'copy') return {};
   const local = op.sources.filter((s) => !(op.isAdd && isURL(s)));
-  if (local.length === 0) return {};
-  return { source: await sourceIdentity(op.from, env, { sources: local, exclude: op.exclude }) };
+  const remote = op.isAdd ? await remoteKeyInputs(op, env.signal) : {};
+  if (local.length === 0) return remote;
+  return { ...remote, source: await sourceIdentity(op.from, env, { sources: local, exclude: op.exclude }) };
 }
 
 /** Errors from inside a step name the step's Dockerfile line, like BuildKit's. */

@@ -1,13 +1,15 @@
 /**
  * COPY and ADD: files from the context, a stage or an image into the stage's filesystem, and
- * ADD's URLs. The Docker rules themselves live in src/fileop.
+ * ADD's URLs and git repositories. The Docker rules themselves live in src/fileop and src/git.
  */
 import type { CopyOp } from '../../graph/index.js';
 import type { BuildContext } from '../../context/index.js';
 import type { StepRuntime } from './types.js';
+import { isGitURL } from '../../git/url.js';
 
+/** A remote ADD source (http(s) download or git repository): not read from `from`. */
 export function isURL(s: string): boolean {
-  return /^https?:\/\//i.test(s);
+  return /^https?:\/\//i.test(s) || isGitURL(s);
 }
 
 export async function executeCopy(op: CopyOp, rootfs: string, rt: StepRuntime, ctx: BuildContext | undefined): Promise<void> {
@@ -15,6 +17,10 @@ export async function executeCopy(op: CopyOp, rootfs: string, rt: StepRuntime, c
   const urls = op.isAdd ? op.sources.filter(isURL) : [];
   const local = op.sources.filter((s) => !urls.includes(s));
   for (const url of urls) {
+    if (isGitURL(url)) {
+      await addGit(url, op, rootfs, rt);
+      continue;
+    }
     await fetchURL(url, rootfs, op.dest, { checksum: op.checksum, chown: op.chown, chmod: op.chmod, signal: rt.signal });
   }
   if (local.length === 0 && !op.heredocs?.length) return;
@@ -36,5 +42,33 @@ export async function executeCopy(op: CopyOp, rootfs: string, rt: StepRuntime, c
     });
   } finally {
     await src.release();
+  }
+}
+
+/** What identifies ADD's remote sources in the step's cache key: the commit each git source resolves to now. */
+export async function remoteKeyInputs(op: CopyOp, signal?: AbortSignal): Promise<Record<string, string>> {
+  const inputs: Record<string, string> = {};
+  for (const s of op.sources.filter(isGitURL)) {
+    const { parseGitURL, resolveGitCommit } = await import('../../git/index.js');
+    inputs[`git ${s}`] = await resolveGitCommit(parseGitURL(s), { signal });
+  }
+  return inputs;
+}
+
+/** ADD <git repository>: the tree of the resolved commit (or its subdir) copied into dest, owned 0:0 unless --chown. */
+async function addGit(url: string, op: CopyOp, rootfs: string, rt: StepRuntime): Promise<void> {
+  const [{ parseGitURL, resolveGitCommit, checkoutGit }, { copyInto }, { DrydockError }] = await Promise.all([
+    import('../../git/index.js'), import('../../fileop/index.js'), import('../../util/errors.js'),
+  ]);
+  const src = parseGitURL(url);
+  const commit = await resolveGitCommit(src, { signal: rt.signal });
+  if (op.checksum && !commit.startsWith(op.checksum)) {
+    throw new DrydockError('DIGEST', `expected checksum to match ${op.checksum}, got ${commit}`, { location: rt.location });
+  }
+  const checkout = await checkoutGit(src, commit, { keepGitDir: op.keepGitDir, signal: rt.signal });
+  try {
+    await copyInto({ srcRoot: checkout.path, sources: ['.'], dest: op.dest, destRoot: rootfs, chown: op.chown, chmod: op.chmod, exclude: op.exclude, allowWildcards: false });
+  } finally {
+    await checkout.release();
   }
 }
