@@ -98,6 +98,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       size: stageSummaries.find((s) => s.inImage)!.size, layers: target.layers.length,
     };
     const report = sizeReport(stageSummaries, image);
+    await enforceCacheLimit(store);
     emit({ type: 'build-done', time: Date.now(), image, stages: stageSummaries, duration: Date.now() - started });
     const stageLayers = stages.map((s) => ({ index: s.index, name: s.name, inImage: s.index === plan.target.index, layers: solved.results.get(s.index)!.layers.map((l) => l.descriptor) }));
     return { imageId: written.imageId, manifestDigest: written.manifestDigest, refs: written.refs, config, report, warnings, events, stages: stageLayers };
@@ -119,6 +120,18 @@ async function readDockerfile(opts: BuildOptions): Promise<{ text: string; file:
     const code = (e as NodeJS.ErrnoException).code;
     throw new DrydockError('NOT_FOUND', code === 'ENOENT' ? `failed to read Dockerfile: open ${path}: no such file or directory` : `failed to read Dockerfile ${path}: ${(e as Error).message}`);
   }
+}
+
+/** With `build-cache.max-size` configured, drop the least recently used cache beyond it. */
+async function enforceCacheLimit(store: import('../store/index.js').Store): Promise<void> {
+  const { configuredCacheLimit, pruneStepCache, pruneSnapshots } = await import('../solver/prune.js');
+  const limit = await configuredCacheLimit(store.root);
+  if (limit === undefined) return;
+  const dropped = await pruneStepCache(store, { keepBytes: limit });
+  if (dropped.records === 0) return;
+  const { collectGarbage } = await import('../store/index.js');
+  await collectGarbage(store);
+  await pruneSnapshots(store);
 }
 
 function definedArgs(args?: Record<string, string | undefined>): Record<string, string> {

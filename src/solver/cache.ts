@@ -3,7 +3,7 @@
  * atomically (temp + rename) so a crash never leaves half a record. Each record's layer blob is
  * held by a store lease, so `drydock prune` keeps what the cache can still use.
  */
-import { mkdir, readFile, rename, writeFile, rm, readdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile, rm, readdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { CacheKey, CacheRecord } from '../graph/index.js';
@@ -39,6 +39,17 @@ export class StepCache {
     const tmp = `${this.file(rec.key)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(tmp, JSON.stringify(rec));
     await rename(tmp, this.file(rec.key));
+  }
+
+  /** Marks a record used now (its file's mtime), for least-recently-used eviction. */
+  async touch(key: CacheKey): Promise<void> {
+    const now = new Date();
+    await utimes(this.file(key), now, now).catch(() => { /* pruned meanwhile: nothing to mark */ });
+  }
+
+  /** When the record was last used (written or hit). */
+  async lastUsed(key: CacheKey): Promise<number | undefined> {
+    try { return (await stat(this.file(key))).mtimeMs; } catch { return undefined; }
   }
 
   async delete(key: CacheKey): Promise<void> {

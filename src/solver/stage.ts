@@ -91,6 +91,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
       const hit = !!rec;
       if (rec) {
         cached++;
+        await env.cache.touch(stepKey);
         env.emit({ type: 'step-cached', time: Date.now(), stage: stage.index, step: id });
       } else {
         const layer = await layerStep(env.ws, link ? [] : layers, (rootfs) => execute(step, rootfs, id, stage.index, env));

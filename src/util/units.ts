@@ -11,3 +11,12 @@ export function formatBytes(n: number): string {
 export function formatDuration(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
+
+/** "10GB", "512MiB", "1.5g", "2048" (bytes) → bytes; SI and binary units, as docker's flags take them. */
+export function parseSize(s: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*$/i.exec(s);
+  if (!m) throw new Error(`invalid size "${s}" (examples: 500MB, 10GB, 1073741824)`);
+  const pow = ' kmgt'.indexOf(m[2].toLowerCase() || ' ');
+  const base = m[3] ? 1024 : 1000;
+  return Math.round(Number(m[1]) * base ** pow);
+}
