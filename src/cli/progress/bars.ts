@@ -17,7 +17,7 @@ export function pullTransfer(p: PullView, now: number): Transfer {
     if (b.total === undefined) known = false;
     else total += b.total;
   }
-  return { current, total: known && total > 0 ? total : undefined, elapsedMs: (p.end ?? now) - p.start };
+  return { current, total: known && total > 0 ? total : undefined, elapsedMs: Math.max(0, (p.end ?? now) - p.start) };
 }
 
 /** `[=====>    ]` of `width` characters (brackets included). */

@@ -80,7 +80,7 @@ export function summaryFrame(m: ProgressModel, o: FrameOptions): Seg[][] {
 
 function headerLine(m: ProgressModel, now: number, status: string): Line {
   const { done, total } = m.counts();
-  const elapsed = formatDuration((m.end ?? now) - m.start);
+  const elapsed = formatDuration(Math.max(0, (m.end ?? now) - m.start));
   const left: Seg[] = [seg('[+] Building ', 'bold'), seg(elapsed, 'bold'), seg(` (${done}/${total})`)];
   if (status) left.push(seg(` ${status}`, status === 'FINISHED' ? 'green' : status === 'FAILED' ? 'red' : 'yellow'));
   return line(left);
@@ -98,12 +98,12 @@ function stepLine(m: ProgressModel, s: StepView, now: number): Line {
   else if (s.end === undefined) left.push(seg('CANCELED ', 'yellow'));
   else if (s.cached) left.push(seg('CACHED ', 'dim'));
   left.push(seg(`${label(m, s)} ${s.instruction}`));
-  return line(left, [seg(formatDuration((s.end ?? now) - s.start), s.error ? 'red' : undefined)]);
+  return line(left, [seg(formatDuration(Math.max(0, (s.end ?? now) - s.start)), s.error ? 'red' : undefined)]);
 }
 
 /** A running step: its line with a live timer, then the last lines of its output. */
 function runningBlock(m: ProgressModel, s: StepView, now: number, tailN: number): Line[] {
-  const head = line([seg('=> ', 'cyan'), seg(`${label(m, s)} ${s.instruction}`)], [seg(formatDuration(now - s.start), 'cyan')]);
+  const head = line([seg('=> ', 'cyan'), seg(`${label(m, s)} ${s.instruction}`)], [seg(formatDuration(Math.max(0, now - s.start)), 'cyan')]);
   return [head, ...tail(s, tailN).map((l) => line([seg(`   ${l}`, 'dim')]))];
 }
 
@@ -125,7 +125,8 @@ function pullLine(p: PullView, now: number, width: number): Line {
 function failureRows(m: ProgressModel, s: StepView): Seg[][] {
   const rows = [line('------'), line(` > ${label(m, s)} ${s.instruction}:`)];
   for (const l of tail(s, 10)) rows.push(line([seg(l, 'dim')]));
-  rows.push(line('------'), line([seg(`ERROR: ${s.error ?? ''}`, 'red')]));
+  // The error itself is the CLI's last line (`error: Dockerfile:N: …`), not repeated here.
+  rows.push(line('------'));
   return rows.map((l) => l.left);
 }
 
