@@ -66,6 +66,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const memoPath = join(store.root, 'cache', 'context-memo.json');
     const cache = await openBuildCache(store, opts.cacheFrom, { platform, emit, signal: opts.signal });
     const images = new ImageResolver(store, { pull: !!opts.pull, platform, emit, signal: opts.signal });
+    const { Explainer } = await import('../solver/explain.js');
+    const explainer = await Explainer.open(store.root, `${dockerfilePath ?? `stdin:${typeof opts.context === 'string' ? resolvePath(opts.context) : '-'}`}\0${stageLabel(plan.target.index, plan.target.name)}`);
     const solved = await solve(stages, plan.target.index, {
       ws,
       cache,
@@ -77,8 +79,14 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       emit,
       session,
       allowInsecure: (opts.allow ?? []).includes('security.insecure'),
-      hashContext: async (sel) => (await hashSources(context, sel.sources, { exclude: sel.exclude, memoPath })).digest,
+      explainer,
+      hashContext: async (sel) => {
+        const h = await hashSources(context, sel.sources, { exclude: sel.exclude, memoPath });
+        explainer.noteFiles(h.digest, h.files);
+        return h.digest;
+      },
     }, opts.signal);
+    await explainer.save();
 
     const target = solved.target;
     const cacheInput = { store, cache, stages: [...solved.results.values()], target, platform, emit, signal: opts.signal };

@@ -11,6 +11,7 @@ import { formatSizeReport } from '../build/summary.js';
 import { createProgress, resolveProgressMode } from './progress/index.js';
 import { readStdinContext } from './stdin.js';
 import { DrydockError } from '../util/errors.js';
+import type { BuildEvent } from '../solver/events.js';
 import { parseCacheSpec } from '../cache/spec.js';
 import { parseSecretSpec, parseSshSpec } from '../secrets/index.js';
 
@@ -62,9 +63,24 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     if (checked !== undefined) return checked;
     const progress = quiet ? undefined : createProgress(resolveProgressMode(o.progress as string, process.stderr), process.stderr);
     opts.onEvent = progress?.onEvent;
-    const result = await build(opts).finally(() => progress?.close());
+    // Ctrl-C / SIGTERM cancel the build: the container is killed, snapshots released, the store
+    // left consistent; a second Ctrl-C exits at once.
+    const abort = new AbortController();
+    opts.signal = abort.signal;
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (abort.signal.aborted) process.exit(130);
+      abort.abort(new DrydockError('CANCELLED', `build cancelled (${sig})`, { exitCode: 130 }));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const result = await build(opts).finally(() => {
+      progress?.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
     if (quiet) process.stdout.write(`${result.imageId}\n`);
     else {
+      if (o.explain) process.stderr.write(formatExplanations(result.events));
       process.stderr.write(`${formatSizeReport(result.report)}\n`);
       for (const r of result.refs) process.stderr.write(`naming to ${r}\n`);
       process.stderr.write(`image ${result.imageId}\n`);
@@ -102,4 +118,18 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `--explain`: every step that ran, and why its cache record could not be used. */
+export function formatExplanations(events: BuildEvent[]): string {
+  const names = new Map<number, string>();
+  const lines: string[] = [];
+  for (const e of events) {
+    if (e.type === 'build-start') for (const st of e.stages) names.set(st.index, st.name);
+    if (e.type !== 'step-explain') continue;
+    lines.push(`  [${names.get(e.stage) ?? e.stage}] ${e.instruction}`);
+    for (const r of e.reasons) lines.push(`      ${r}`);
+  }
+  if (!lines.length) return 'why not cached: every step came from the cache\n';
+  return `why not cached:\n${lines.join('\n')}\n`;
 }

@@ -10,6 +10,8 @@ export type BuildEvent =
   | { type: 'step-start'; time: number; stage: number; step: string; index: number; total: number; instruction: string; line?: number }
   | { type: 'step-log'; time: number; stage: number; step: string; stream: 'stdout' | 'stderr'; data: string }
   | { type: 'step-cached'; time: number; stage: number; step: string }
+  /** Why a step missed the cache, compared with the last build of the same Dockerfile and target. */
+  | { type: 'step-explain'; time: number; stage: number; step: string; instruction: string; reasons: string[]; firstBuild?: boolean }
   | { type: 'step-done'; time: number; stage: number; step: string; cached: boolean; duration: number; layerSize?: number }
   | { type: 'step-error'; time: number; stage: number; step: string; message: string }
   | { type: 'stage-done'; time: number; stage: number; name: string; size: number; layers: number }

@@ -14,6 +14,7 @@ import { executeCopy, isURL, remoteKeyInputs } from './ops/copy.js';
 import { executeMkdir } from './ops/mkdir.js';
 import type { StepRuntime } from './ops/types.js';
 import type { BuildSession } from '../secrets/index.js';
+import type { Explainer } from './explain.js';
 import { DrydockError } from '../util/errors.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -48,6 +49,8 @@ export interface StageEnv {
   session?: BuildSession;
   /** `--allow security.insecure` was given. */
   allowInsecure?: boolean;
+  /** Says why a step missed the cache (compared with the last build). */
+  explainer?: Explainer;
   /** Content hash of the files a context COPY selects. */
   hashContext(op: { sources: string[]; exclude?: string[] }): Promise<string>;
 }
@@ -85,10 +88,17 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
       if (step.op.kind === 'run') checkEntitlements(step.op, !!env.allowInsecure, step.file && step.line ? { file: step.file, line: step.line } : undefined);
       // COPY --link: its layer is made on an empty filesystem, so its key does not chain on the parent
       const link = step.op.kind === 'copy' && !!step.op.link;
-      const stepKey = cacheKey(link ? 'scratch' : key, step.op.kind, keyOp(step, env), await keyInputs(step, env));
+      const op = keyOp(step, env);
+      const inputs = await keyInputs(step, env);
+      const stepKey = cacheKey(link ? 'scratch' : key, step.op.kind, op, inputs);
       let rec = stage.noCache ? undefined : await env.cache.get(stepKey);
       if (rec?.layer && !(await env.ws.store.content.has(rec.layer.descriptor.digest))) rec = undefined;
       const hit = !!rec;
+      if (env.explainer) {
+        const trace = { id: `${stage.name}#${n}`, instruction: step.instruction, createdBy: step.createdBy, parent: key, key: stepKey, hit, op, inputs, base: n === 2 ? base.image : undefined };
+        const reasons = await env.explainer.observe(trace, stage.noCache);
+        if (reasons) env.emit({ type: 'step-explain', time: Date.now(), stage: stage.index, step: id, instruction: step.instruction, reasons, firstBuild: !env.explainer.hasPrevious || undefined });
+      }
       if (rec) {
         cached++;
         await env.cache.touch(stepKey);
@@ -113,7 +123,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
   return { key, config, layers, cachedSteps: cached, steps: layerSteps, used };
 }
 
-async function resolveBase(stage: SolveStage, env: StageEnv): Promise<{ key: CacheKey; config: ImageConfig; layers: LayerRef[]; used?: CacheKey[] }> {
+async function resolveBase(stage: SolveStage, env: StageEnv): Promise<{ key: CacheKey; config: ImageConfig; layers: LayerRef[]; used?: CacheKey[]; image?: { ref: string; digest: string } }> {
   const b = stage.base;
   if (b.kind === 'scratch') {
     env.emit({ type: 'base-resolved', time: Date.now(), stage: stage.index, ref: 'scratch', source: 'scratch' });
@@ -126,7 +136,7 @@ async function resolveBase(stage: SolveStage, env: StageEnv): Promise<{ key: Cac
   }
   const img = await env.images.resolve(b.ref);
   env.emit({ type: 'base-resolved', time: Date.now(), stage: stage.index, ref: img.ref, digest: img.manifestDigest, source: img.source });
-  return { key: baseKey(img.manifestDigest), config: img.config, layers: img.layers };
+  return { key: baseKey(img.manifestDigest), config: img.config, layers: img.layers, image: { ref: img.ref, digest: img.manifestDigest } };
 }
 
 function keyOp(step: Step, env: StageEnv): unknown {
@@ -182,6 +192,7 @@ async function execute(step: Step, rootfs: string, id: string, stage: number, en
     log: (stream, chunk) => env.emit({ type: 'step-log', time: Date.now(), stage, step: id, stream, data: chunk.toString('utf8') }),
     sourceRoot: (from) => sourceRoot(from, env),
     sourceKey: (from) => sourceIdentity(from, env, { sources: ['/'] }),
+    contextIgnore: env.context?.dockerignore,
     session: env.session,
     allowInsecure: !!env.allowInsecure,
   };

@@ -39,6 +39,10 @@ export function plainRenderer(write: (s: string) => void): (e: BuildEvent) => vo
         for (const l of lines) write(`#${id} ${t} ${l}\n`);
         break;
       }
+      case 'step-explain':
+        // On a first build every step misses for the same reason: not worth a line each.
+        if (!e.firstBuild) for (const r of e.reasons) write(`#${idOf(e.step)} not cached: ${r}\n`);
+        break;
       case 'step-cached':
         write(`#${idOf(e.step)} CACHED\n`);
         break;
