@@ -4,7 +4,8 @@
  * starting content: `from`+`source` (the cache starts as a copy of that directory) or the
  * uid/gid/mode of its root. Sharing: `shared` mounts the one directory for everybody; `locked`
  * waits for exclusive use; `private` takes the first instance nobody holds, making a new one if
- * all are in use. Locks are pid files, so a killed build never wedges a cache.
+ * all are in use. Locks are pid files, so a killed build never wedges a cache; shared users hold
+ * a lock of their own too, only so that `prune --cache` skips caches in use.
  */
 import { chmod, chown, cp, link, lstat, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,7 +38,11 @@ export async function cacheMount(m: RunMountSpec, rt: StepRuntime, held: Release
   await mkdir(base, { recursive: true });
 
   let dir = join(base, 'data');
-  if (m.sharing === 'locked') {
+  if (m.sharing === 'shared' || m.sharing === undefined) {
+    // not exclusive, but marked in use (a lock of its own) so prune --cache leaves it alone
+    const mark = await acquireLock(`${dir}.shared-${process.pid}-${randomBytes(4).toString('hex')}.lock`);
+    held.push(() => mark.release());
+  } else if (m.sharing === 'locked') {
     const lock = await acquireLock(`${dir}.lock`);
     held.push(() => lock.release());
   } else if (m.sharing === 'private') {

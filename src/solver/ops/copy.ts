@@ -48,20 +48,35 @@ export async function executeCopy(op: CopyOp, rootfs: string, rt: StepRuntime, c
 /** What identifies ADD's remote sources in the step's cache key: the commit each git source resolves to now. */
 export async function remoteKeyInputs(op: CopyOp, signal?: AbortSignal): Promise<Record<string, string>> {
   const inputs: Record<string, string> = {};
-  for (const s of op.sources.filter(isGitURL)) {
-    const { parseGitURL, resolveGitCommit } = await import('../../git/index.js');
-    inputs[`git ${s}`] = await resolveGitCommit(parseGitURL(s), { signal });
-  }
+  for (const s of op.sources.filter(isGitURL)) inputs[`git ${s}`] = await gitCommit(s, signal);
   return inputs;
+}
+
+// One resolution per source and build (a build's steps share its abort signal): the commit the
+// cache key was made from is the one checked out, even if the branch moves meanwhile.
+const resolved = new WeakMap<AbortSignal, Map<string, Promise<string>>>();
+
+async function gitCommit(url: string, signal?: AbortSignal): Promise<string> {
+  const { parseGitURL, resolveGitCommit } = await import('../../git/index.js');
+  if (!signal) return resolveGitCommit(parseGitURL(url));
+  let memo = resolved.get(signal);
+  if (!memo) resolved.set(signal, (memo = new Map()));
+  let p = memo.get(url);
+  if (!p) {
+    p = resolveGitCommit(parseGitURL(url), { signal });
+    memo.set(url, p);
+    p.catch(() => memo!.delete(url));
+  }
+  return p;
 }
 
 /** ADD <git repository>: the tree of the resolved commit (or its subdir) copied into dest, owned 0:0 unless --chown. */
 async function addGit(url: string, op: CopyOp, rootfs: string, rt: StepRuntime): Promise<void> {
-  const [{ parseGitURL, resolveGitCommit, checkoutGit }, { copyInto }, { DrydockError }] = await Promise.all([
+  const [{ parseGitURL, checkoutGit }, { copyInto }, { DrydockError }] = await Promise.all([
     import('../../git/index.js'), import('../../fileop/index.js'), import('../../util/errors.js'),
   ]);
   const src = parseGitURL(url);
-  const commit = await resolveGitCommit(src, { signal: rt.signal });
+  const commit = await gitCommit(url, rt.signal);
   if (op.checksum && !commit.startsWith(op.checksum)) {
     throw new DrydockError('DIGEST', `expected checksum to match ${op.checksum}, got ${commit}`, { location: rt.location });
   }

@@ -4,7 +4,7 @@
  * executor removes the mountpoint stubs it had to create.
  */
 import { cp, lstat, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { RunMountSpec } from '../../graph/index.js';
 import type { ExtraMount } from '../../exec/index.js';
 import { DrydockError } from '../../util/errors.js';
@@ -59,20 +59,30 @@ export async function prepareMounts(specs: RunMountSpec[], env: string[], rt: St
   return out;
 }
 
-/** type=bind: a directory or file of the context, a stage or an image; `rw` writes land in a scratch copy, thrown away. */
+/**
+ * type=bind: a directory or file of the context, a stage or an image. `rw` writes land in a
+ * scratch copy, thrown away. From the context, what .dockerignore excludes is not there (the
+ * RUN sees a filtered copy, as BuildKit's context source only ever holds the included files).
+ */
 async function bindMount(m: RunMountSpec, rt: StepRuntime, held: Release[]): Promise<ExtraMount> {
   const src = await rt.sourceRoot(m.from);
   held.push(src.release);
   const path = await secureJoin(src.path, m.source);
-  if (!(await lstat(path).then(() => true, () => false))) {
-    throw new DrydockError('NOT_FOUND', `failed to mount ${m.target}: "${m.source}": not found`, { location: rt.location });
-  }
-  if (m.readonly) return { type: 'bind', source: path, target: m.target, readonly: true };
+  const st = await lstat(path).catch(() => undefined);
+  if (!st) throw new DrydockError('NOT_FOUND', `failed to mount ${m.target}: "${m.source}": not found`, { location: rt.location });
+  const filter = src.isContext && rt.contextIgnore?.patterns.length ? rt.contextIgnore : undefined;
+  if (m.readonly && !filter) return { type: 'bind', source: path, target: m.target, readonly: true };
   const scratch = await mkdtemp(join(rt.storeRoot, 'tmp', 'bind-'));
   held.push(() => rm(scratch, { recursive: true, force: true }));
-  const copy = join(scratch, 'data');
-  await cp(path, copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
-  return { type: 'bind', source: copy, target: m.target, readonly: false };
+  if (!filter) {
+    const copy = join(scratch, 'data');
+    await cp(path, copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    return { type: 'bind', source: copy, target: m.target, readonly: false };
+  }
+  const { copyInto } = await import('../../fileop/index.js');
+  await copyInto({ srcRoot: src.path, sources: [m.source], dest: '/data/', destRoot: scratch, ignore: filter, keepOwnership: true, allowWildcards: false });
+  const copy = st.isDirectory() ? join(scratch, 'data') : join(scratch, 'data', basename(path));
+  return { type: 'bind', source: copy, target: m.target, readonly: m.readonly };
 }
 
 /** type=secret: a read-only file at the target (default /run/secrets/<id>, 0400 root) and/or an env variable. */

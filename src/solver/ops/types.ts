@@ -1,6 +1,7 @@
 import type { CopySource } from '../../graph/index.js';
 import type { SourceLocation } from '../../util/errors.js';
 import type { BuildSession } from '../../secrets/index.js';
+import type { IgnoreMatcher } from '../../fileop/index.js';
 
 /** What an operation may use while it executes, provided by the stage runner. */
 export interface StepRuntime {
@@ -13,6 +14,8 @@ export interface StepRuntime {
   sourceRoot(from: CopySource): Promise<{ path: string; release: () => Promise<void>; isContext: boolean }>;
   /** What identifies the content of `from` (a stage's cache key, an image digest, a context hash). */
   sourceKey(from: CopySource): Promise<string>;
+  /** The context's .dockerignore: what RUN bind mounts of the context must not show. */
+  contextIgnore?: IgnoreMatcher;
   /** Secrets and ssh agents of the build; absent means none were given. */
   session?: BuildSession;
   /** RUN --security=insecure is allowed (`--allow security.insecure`). */

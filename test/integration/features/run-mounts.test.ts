@@ -129,6 +129,26 @@ RUN --mount=type=bind,from=busybox:latest,source=/bin,target=/bb /bb/busybox tru
   assert.match(r.stderr, /Dockerfile:2: .*"\/nope": not found/);
 });
 
+test('bind mounts of the context show only what .dockerignore lets in', async () => {
+  const ctx = await contextDir({
+    Dockerfile: `
+FROM busybox
+RUN --mount=type=bind,target=/ctx cd /ctx && find . -type f | sort > /seen
+RUN --mount=type=bind,source=data,target=/d,rw cd /d && find . -type f | sort > /seen-rw
+RUN --mount=type=bind,source=data/keep.txt,target=/k cat /k > /file
+`,
+    '.dockerignore': 'ignored.txt\ndata/*.log\n',
+    'ignored.txt': 'no\n',
+    'data/keep.txt': 'yes\n',
+    'data/drop.log': 'no\n',
+  });
+  await cliBuild(root, ['-t', 'bind:2', ctx]);
+  const f = await files('bind:2', ['seen', 'seen-rw', 'file']);
+  assert.equal(f.seen, './.dockerignore\n./Dockerfile\n./data/keep.txt\n');
+  assert.equal(f['seen-rw'], './keep.txt\n');
+  assert.equal(f.file, 'yes\n');
+});
+
 test('tmpfs mounts: sized, empty, and gone after the step', async () => {
   const ctx = await contextDir({ Dockerfile: `
 FROM busybox
