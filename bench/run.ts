@@ -1,0 +1,115 @@
+/**
+ * drydock vs BuildKit, on demand (never part of the test suite's assertions).
+ *
+ *   npx tsc -p . && node dist/bench/run.js [--runs 3] [--only cold-go,noop-go] [--no-buildkit]
+ *                                          [--big-mib 1024] [--files 20000] [--json FILE] [--keep]
+ *                                          [--drydock CHECKOUT]
+ *
+ * Builds every scenario with both builders in the same run, interleaved run by run, and prints
+ * the median wall time of each and the drydock/BuildKit ratio. Needs root (runc, dockerd) and
+ * the fixture images (built on first use, see docs/testing.md). Results: docs/benchmarks.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatSeconds, median, timeCommand } from './measure.js';
+import { buildkitSide, drydockSide, drydockCli, prepareBaseRoot, type Side } from './sides.js';
+import { scenarios } from './scenarios.js';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    'no-buildkit': { type: 'boolean', default: false },
+    'big-mib': { type: 'string', default: '1024' },
+    files: { type: 'string', default: '20000' },
+    json: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    // Another compiled checkout (e.g. `git archive` of a commit), to compare before and after.
+    drydock: { type: 'string' },
+  },
+});
+
+interface Row { id: string; title: string; drydock: number[]; buildkit: number[] }
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const runs = Number(args.runs);
+const all = scenarios({ bigMiB: Number(args['big-mib']), files: Number(args.files) });
+const wanted = args.only ? new Set(args.only.split(',')) : undefined;
+for (const id of wanted ?? []) if (!all.some((s) => s.id === id)) throw new Error(`unknown scenario ${id}; known: ${all.map((s) => s.id).join(', ')}`);
+const chosen = all.filter((s) => !wanted || wanted.has(s.id));
+
+const cli = drydockCli(args.drydock && path.resolve(args.drydock));
+const work = await mkdtemp(path.join(os.tmpdir(), 'drydock-bench-'));
+const sides: Side[] = [];
+const rows: Row[] = [];
+try {
+  log(`work dir ${work}; preparing base images`);
+  const baseRoot = await prepareBaseRoot(path.join(work, 'base-root'));
+  sides.push(drydockSide(cli, baseRoot, path.join(work, 'drydock-root')));
+  if (!args['no-buildkit']) sides.push(await buildkitSide(baseRoot, path.join(work, 'docker')));
+
+  // What a process start costs on this machine, beside which drydock's no-op is judged.
+  const startup = { node: [] as number[], drydock: [] as number[] };
+  for (let i = 0; i < 5; i++) {
+    startup.node.push((await timeCommand([process.execPath, '-e', '0'])).seconds);
+    startup.drydock.push((await timeCommand([process.execPath, cli, '--version'])).seconds);
+  }
+
+  for (const sc of chosen) {
+    log(`== ${sc.id}: ${sc.title}`);
+    const ctx = await sc.context(path.join(work, `ctx-${sc.id}`));
+    const tag = `bench-${sc.id}:latest`;
+    const row: Row = { id: sc.id, title: sc.title, drydock: [], buildkit: [] };
+    for (const side of sides) await sc.prepare?.(side, ctx, tag);
+    for (let n = 0; n < runs; n++) {
+      for (const side of sides) {
+        await sc.beforeRun?.(side, ctx, n);
+        const t = await side.build(ctx, tag);
+        row[side.name].push(t.seconds);
+        log(`   ${side.name.padEnd(8)} run ${n + 1}: ${formatSeconds(t.seconds)}`);
+      }
+    }
+    rows.push(row);
+    await rm(ctx, { recursive: true, force: true });
+  }
+
+  const out = report(rows, startup);
+  process.stdout.write(out);
+  if (args.json) await writeFile(args.json, JSON.stringify({ machine: machine(), startup, rows }, null, 2));
+} finally {
+  for (const s of sides) await s.close().catch((e) => log(`closing ${s.name}: ${e}`));
+  if (!args.keep) await rm(work, { recursive: true, force: true });
+}
+
+function report(rs: Row[], startup: { node: number[]; drydock: number[] }): string {
+  const lines = [
+    `# ${machine().summary}`,
+    `# medians of ${runs} runs; ratio = drydock / BuildKit (below 1: drydock is faster)`,
+    '',
+    '| scenario | drydock | BuildKit | ratio |',
+    '|---|---:|---:|---:|',
+  ];
+  for (const r of rs) {
+    const d = median(r.drydock);
+    const b = median(r.buildkit);
+    lines.push(`| ${r.title} | ${formatSeconds(d)} | ${formatSeconds(b)} | ${Number.isFinite(b) ? (d / b).toFixed(2) : '-'} |`);
+  }
+  lines.push('', `process start: \`node -e 0\` ${formatSeconds(median(startup.node))}, \`drydock --version\` ${formatSeconds(median(startup.drydock))}`, '');
+  return `${lines.join('\n')}\n`;
+}
+
+function machine() {
+  const tool = (argv: string[]) => { try { return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8' }).trim(); } catch { return 'unknown'; } };
+  const m = {
+    date: new Date().toISOString().slice(0, 10),
+    nproc: os.availableParallelism(),
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    node: process.version,
+    docker: tool(['/usr/bin/docker', '--version']),
+  };
+  return { ...m, summary: `${m.date}: ${m.nproc} CPUs, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, ${m.docker}` };
+}
