@@ -1,10 +1,12 @@
 /**
  * openSnapshotter: the layer store plus the driver chosen for this host. `auto` tries an
- * overlay mount once (per store root and process) with the features we rely on (relative
- * lowerdirs, trusted.overlay.* xattrs, whiteout devices) and falls back to copying.
+ * overlay mount once (per store root and boot: the answer is kept in snapshots/driver.json)
+ * with the features we rely on (relative lowerdirs, trusted.overlay.* xattrs, whiteout devices)
+ * and falls back to copying.
  */
 import { mkdir, writeFile, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { atomicWrite } from '../store/fsutil.js';
 import { runTool } from '../util/tool.js';
 import { copyPrepare, copyView } from './copy.js';
 import { mountOverlay, overlayPrepare, overlayView } from './overlay.js';
@@ -38,6 +40,25 @@ async function overlayWorks(store: LayerStore): Promise<boolean> {
   }
 }
 
+/** The kernel's id of this boot: a probe's answer holds until the next reboot (new kernel, mounts). */
+async function bootId(): Promise<string> {
+  return (await readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => '')).trim();
+}
+
+/**
+ * The probe costs four tool runs (mknod, setfattr, mount, umount), more than a whole cached
+ * rebuild's own work, so its answer is remembered on disk for this root until the next boot.
+ */
+async function probeDriver(store: LayerStore): Promise<SnapshotDriver> {
+  const file = path.join(store.root, 'driver.json');
+  const boot = await bootId();
+  const known = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { boot?: string; driver?: string }).catch(() => undefined);
+  if (boot && known?.boot === boot && (known.driver === 'overlay' || known.driver === 'copy')) return known.driver;
+  const driver: SnapshotDriver = (await overlayWorks(store)) ? 'overlay' : 'copy';
+  if (boot) await atomicWrite(store.root, file, `${JSON.stringify({ boot, driver })}\n`);
+  return driver;
+}
+
 export async function openSnapshotter(storeRoot: string, opts: { driver?: SnapshotDriver | 'auto' } = {}): Promise<Snapshotter> {
   const store = new LayerStore(path.join(path.resolve(storeRoot), 'snapshots'));
   await store.init();
@@ -46,7 +67,7 @@ export async function openSnapshotter(storeRoot: string, opts: { driver?: Snapsh
   else {
     let p = probed.get(store.root);
     if (!p) {
-      p = overlayWorks(store).then((ok) => (ok ? 'overlay' : 'copy'));
+      p = probeDriver(store);
       probed.set(store.root, p);
     }
     driver = await p;

@@ -5,6 +5,7 @@
  *   l/<16 hex>              short symlink to layers/<hex>/fs, to keep overlay mount options short
  *   active/<id>/            a prepared snapshot or view: owner.json (pid, layers), upper, work, merged
  *   tmp/<pid>-<rand>/       unpacking in progress; renamed into layers/ only when complete
+ *   driver.json             the `auto` driver's probe answer and the boot it holds for
  * A layer appears by one rename, so a half-unpacked layer is never visible; what a killed
  * process left in active/ and tmp/ is unmounted and removed when the store is next opened.
  */
