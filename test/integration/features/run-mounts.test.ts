@@ -92,6 +92,18 @@ RUN --mount=type=cache,id=locked-one,target=/c,sharing=locked cp /c/log /log
   assert.deepEqual(log.slice(1).map((l) => l.split(' ')), [['end', first], ['start', first === 'one' ? 'two' : 'one'], ['end', first === 'one' ? 'two' : 'one']]);
 });
 
+test('sharing=private: a cache in use gets a second instance; free again, the first is reused', async () => {
+  const ctx = await contextDir({ Dockerfile: `
+FROM busybox
+RUN --mount=type=cache,id=priv,target=/a,sharing=private --mount=type=cache,id=priv,target=/b,sharing=private echo a > /a/f && (test -e /b/f && echo same || echo distinct) > /instances
+RUN --mount=type=cache,id=priv,target=/c,sharing=private cat /c/f > /reused
+` });
+  await cliBuild(root, ['-t', 'private:1', ctx]);
+  const f = await files('private:1', ['instances', 'reused']);
+  assert.equal(f.instances, 'distinct\n');
+  assert.equal(f.reused, 'a\n');
+});
+
 test('bind mounts: context, stage and image sources; rw writes are thrown away', async () => {
   const ctx = await contextDir({
     Dockerfile: `
