@@ -92,6 +92,19 @@ RUN --mount=type=cache,id=locked-one,target=/c,sharing=locked cp /c/log /log
   assert.deepEqual(log.slice(1).map((l) => l.split(' ')), [['end', first], ['start', first === 'one' ? 'two' : 'one'], ['end', first === 'one' ? 'two' : 'one']]);
 });
 
+test('sharing=locked also holds across two drydock processes building at once', async () => {
+  const hold = (who: string) => `FROM busybox\nRUN --mount=type=cache,id=locked-two,target=/c,sharing=locked echo "start ${who}" >> /c/log && sleep 1 && echo "end ${who}" >> /c/log\n`;
+  const [a, b] = [await contextDir({ Dockerfile: hold('a') }), await contextDir({ Dockerfile: hold('b') })];
+  await Promise.all([cliBuild(root, [a]), cliBuild(root, [b])]);
+  const reader = await contextDir({ Dockerfile: 'FROM busybox\nRUN --mount=type=cache,id=locked-two,target=/c,sharing=locked cp /c/log /log\n' });
+  await cliBuild(root, ['-t', 'locked:2', reader]);
+  const log = (await files('locked:2', ['log'])).log!.trim().split('\n');
+  assert.equal(log.length, 4);
+  const first = log[0]!.split(' ')[1]!;
+  const second = first === 'a' ? 'b' : 'a';
+  assert.deepEqual(log, [`start ${first}`, `end ${first}`, `start ${second}`, `end ${second}`]);
+});
+
 test('sharing=private: a cache in use gets a second instance; free again, the first is reused', async () => {
   const ctx = await contextDir({ Dockerfile: `
 FROM busybox
