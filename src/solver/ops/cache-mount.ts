@@ -7,7 +7,7 @@
  * all are in use. Locks are pid files, so a killed build never wedges a cache; shared users hold
  * a lock of their own too, only so that `prune --cache` skips caches in use.
  */
-import { chmod, chown, cp, link, lstat, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, link, lstat, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { RunMountSpec } from '../../graph/index.js';
@@ -67,12 +67,18 @@ export async function cacheMount(m: RunMountSpec, rt: StepRuntime, held: Release
       const path = await secureJoin(src.path, m.source);
       const st = await lstat(path).catch(() => undefined);
       if (!st?.isDirectory()) throw new DrydockError('EXEC', `cache mount source "${m.source}" is not a directory in ${describe(m)}`, { location: rt.location });
-      await cp(path, tmp, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+      await copyTree(path, tmp);
     } finally {
       await src.release();
     }
   });
   return { type: 'bind', source: dir, target: m.target, readonly: m.readonly };
+}
+
+/** `cp -a`: owners, modes, times, links and xattrs kept (fs.cp drops owners). */
+export async function copyTree(src: string, dst: string): Promise<void> {
+  const { runTool } = await import('../../util/tool.js');
+  await runTool('cp', ['-a', '--', src, dst]);
 }
 
 function describe(m: RunMountSpec): string {

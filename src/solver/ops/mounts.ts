@@ -3,13 +3,13 @@
  * Nothing here reaches the layer: every mount is a bind or tmpfs over the rootfs and the
  * executor removes the mountpoint stubs it had to create.
  */
-import { cp, lstat, mkdtemp, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RunMountSpec } from '../../graph/index.js';
 import type { ExtraMount } from '../../exec/index.js';
 import { DrydockError } from '../../util/errors.js';
 import { secureJoin } from '../../util/securejoin.js';
-import { cacheMount } from './cache-mount.js';
+import { cacheMount, copyTree } from './cache-mount.js';
 import type { StepRuntime } from './types.js';
 
 export type Release = () => Promise<void>;
@@ -76,7 +76,7 @@ async function bindMount(m: RunMountSpec, rt: StepRuntime, held: Release[]): Pro
   held.push(() => rm(scratch, { recursive: true, force: true }));
   if (!filter) {
     const copy = join(scratch, 'data');
-    await cp(path, copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    await copyTree(path, copy);
     return { type: 'bind', source: copy, target: m.target, readonly: false };
   }
   const { copyInto } = await import('../../fileop/index.js');

@@ -32,21 +32,22 @@ async function files(ref: string, paths: string[]): Promise<Record<string, strin
 test('cache mounts persist between builds, never reach the layer, and prune --cache clears them', async () => {
   const ctx = await contextDir({ Dockerfile: `
 FROM busybox AS seed
-RUN mkdir -p /seed/sub && echo seeded > /seed/sub/file
+RUN mkdir -p /seed/sub && echo seeded > /seed/sub/file && chown 1234:5678 /seed/sub/file
 FROM busybox
 RUN --mount=type=cache,target=/var/cache/app echo run >> /var/cache/app/runs && wc -l < /var/cache/app/runs > /count
 RUN --mount=type=cache,target=/c,uid=1000,gid=1001,mode=0750 stat -c '%a %u %g' /c > /cache-perm
 RUN --mount=type=cache,id=shared-id,target=/a echo via-a > /a/f
 RUN --mount=type=cache,id=shared-id,target=/b,ro cat /b/f > /shared
-RUN --mount=type=cache,target=/s,from=seed,source=/seed cat /s/sub/file > /seeded && echo more >> /s/sub/file
+RUN --mount=type=cache,target=/s,from=seed,source=/seed cat /s/sub/file > /seeded && stat -c %u:%g /s/sub/file > /seeded-owner && echo more >> /s/sub/file
 RUN --mount=type=cache,target=/s,from=seed,source=/seed cat /s/sub/file > /seeded-after
 ` });
   await cliBuild(root, ['-t', 'cache:1', ctx]);
-  let f = await files('cache:1', ['count', 'cache-perm', 'shared', 'seeded', 'seeded-after', 'var/cache/app/runs', 'a/f', 's/sub/file']);
+  let f = await files('cache:1', ['count', 'cache-perm', 'shared', 'seeded', 'seeded-owner', 'seeded-after', 'var/cache/app/runs', 'a/f', 's/sub/file']);
   assert.equal(f.count, '1\n');
   assert.equal(f['cache-perm'], '750 1000 1001\n');
   assert.equal(f.shared, 'via-a\n');
   assert.equal(f.seeded, 'seeded\n');
+  assert.equal(f['seeded-owner'], '1234:5678\n');
   assert.equal(f['seeded-after'], 'seeded\nmore\n');
   for (const p of ['var/cache/app/runs', 'a/f', 's/sub/file']) assert.equal(f[p], undefined, `${p} leaked into the image`);
   const img = await imageFiles(store, 'cache:1');
@@ -121,18 +122,19 @@ test('bind mounts: context, stage and image sources; rw writes are thrown away',
   const ctx = await contextDir({
     Dockerfile: `
 FROM busybox AS tools
-RUN mkdir /out && echo from-stage > /out/msg
+RUN mkdir /out && echo from-stage > /out/msg && chown 42:43 /out/msg
 FROM busybox
 RUN --mount=type=bind,target=/ctx cat /ctx/data/hello > /from-context && ls /ctx > /context-list
 RUN --mount=type=bind,source=data,target=/d,rw echo changed > /d/hello && echo new > /d/new && cat /d/hello > /rw-saw
 RUN --mount=type=bind,source=data,target=/d cat /d/hello > /after-rw && (test ! -e /d/new && echo ok > /new-gone) && (echo x > /d/ro 2>/dev/null || echo refused > /ro-write)
 RUN --mount=type=bind,from=tools,source=/out,target=/t cat /t/msg > /from-stage
+RUN --mount=type=bind,from=tools,source=/out,target=/t,rw stat -c %u:%g /t/msg > /rw-owner && echo x >> /t/msg
 RUN --mount=type=bind,from=busybox:latest,source=/bin,target=/bb /bb/busybox true && echo ok > /from-image
 `,
     'data/hello': 'hello from context\n',
   });
   await cliBuild(root, ['-t', 'bind:1', ctx]);
-  const f = await files('bind:1', ['from-context', 'context-list', 'rw-saw', 'after-rw', 'new-gone', 'ro-write', 'from-stage', 'from-image']);
+  const f = await files('bind:1', ['from-context', 'context-list', 'rw-saw', 'after-rw', 'new-gone', 'ro-write', 'from-stage', 'rw-owner', 'from-image']);
   assert.equal(f['from-context'], 'hello from context\n');
   assert.match(f['context-list']!, /^Dockerfile\ndata\n$/);
   assert.equal(f['rw-saw'], 'changed\n');
@@ -140,6 +142,7 @@ RUN --mount=type=bind,from=busybox:latest,source=/bin,target=/bb /bb/busybox tru
   assert.equal(f['new-gone'], 'ok\n');
   assert.equal(f['ro-write'], 'refused\n');
   assert.equal(f['from-stage'], 'from-stage\n');
+  assert.equal(f['rw-owner'], '42:43\n');
   assert.equal(f['from-image'], 'ok\n');
   assert.equal(await readFile(join(ctx, 'data/hello'), 'utf8'), 'hello from context\n', 'rw bind wrote into the context');
   assert.equal(await exists(join(ctx, 'data/new')), false);
