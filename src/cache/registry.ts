@@ -9,7 +9,8 @@ import { isIndexMediaType, type Descriptor, type Digest, type ImageConfig, type 
 import { parseReference } from '../image/reference.js';
 import { pickManifest } from '../image/resolve.js';
 import { platformMatches } from '../image/platform.js';
-import { RegistryClient, endpointOptions, endpointsFor } from '../registry/index.js';
+// Types only: the registry client (and undici) loads when a registry cache is used, not on every build.
+import type { RegistryClient } from '../registry/index.js';
 import { mapLimit } from '../registry/util.js';
 import { DrydockError } from '../util/errors.js';
 import { CACHE_ARTIFACT_TYPE, CACHE_CONFIG_MEDIA_TYPE, readRecords } from './format.js';
@@ -29,6 +30,7 @@ export interface RemoteTarget {
 /** A client for `ref`'s registry (never a pull mirror: caches and pushes go to the named registry). */
 export async function remoteTarget(store: Store, ref: string, signal?: AbortSignal): Promise<RemoteTarget> {
   const r = parseReference(ref);
+  const { RegistryClient, endpointOptions, endpointsFor } = await import('../registry/index.js');
   const endpoint = endpointsFor(r.domain, await endpointOptions({ mirrors: {} }, store.root)).find((e) => !e.mirror)!;
   return { client: new RegistryClient(endpoint, { signal }), repo: r.path, reference: r.digest ?? r.tag ?? 'latest', name: r.toString() };
 }

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { build } from '../build/build.js';
 import { parseKeyValue, parseOutputSpec, type BuildOptions } from '../build/options.js';
 import { formatSizeReport } from '../build/summary.js';
-import { createProgress, resolveProgressMode } from './progress/index.js';
 import { readStdinContext } from './stdin.js';
 import { DrydockError } from '../util/errors.js';
 import type { BuildEvent } from '../solver/events.js';
@@ -58,10 +57,11 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
 
   try {
     // --check stops here; `# check=error=true` stops here when a check fails
-    const { checkBeforeBuild } = await import('../lint/index.js');
+    const { checkBeforeBuild } = await import('../lint/build-check.js');
     const checked = await checkBeforeBuild(opts, { check: !!o.check, root });
     if (checked !== undefined) return checked;
-    const progress = quiet ? undefined : createProgress(resolveProgressMode(o.progress as string, process.stderr), process.stderr);
+    // Renderers load only when shown: -q builds (scripts, the no-op rebuild) skip them.
+    const progress = quiet ? undefined : await import('./progress/index.js').then((p) => p.createProgress(p.resolveProgressMode(o.progress as string, process.stderr), process.stderr));
     opts.onEvent = progress?.onEvent;
     // Ctrl-C / SIGTERM cancel the build: the container is killed, snapshots released, the store
     // left consistent; a second Ctrl-C exits at once.
@@ -86,7 +86,7 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
       process.stderr.write(`image ${result.imageId}\n`);
     }
     // Remember the stages for `drydock report IMAGE`; with --report, write the report now.
-    const { recordBuild } = await import('../report/index.js');
+    const { recordBuild } = await import('../report/record.js');
     await recordBuild(root, result, o.report as string | undefined);
     if (o.iidfile) await writeFile(o.iidfile as string, result.imageId);
     if (o.metadataFile) {

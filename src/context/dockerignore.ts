@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DrydockError } from '../util/errors.js';
-import { PatternMatcher, cleanPath, type IgnoreMatcher } from '../fileop/index.js';
+import { PatternMatcher, type IgnoreMatcher } from '../fileop/patterns.js';
+import { cleanPath } from '../fileop/paths.js';
 
 /** The patterns of an ignore file's text, normalised as ignorefile.ReadAll does. */
 export function parseDockerignore(text: string): string[] {

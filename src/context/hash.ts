@@ -8,7 +8,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, type BigIntStats } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import type { Digest } from '../image/oci.js';
-import { PatternMatcher, hiddenByIgnore, resolveInRoot, selectSource } from '../fileop/index.js';
+// Modules, not the fileop index: hashing runs on every rebuild, the copying code need not load.
+import { PatternMatcher } from '../fileop/patterns.js';
+import { hiddenByIgnore, selectSource } from '../fileop/sources.js';
+import { resolveInRoot } from '../fileop/paths.js';
 import type { BuildContext } from './open.js';
 import { HashMemo } from './memo.js';
 

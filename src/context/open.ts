@@ -7,8 +7,6 @@ import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { DrydockError } from '../util/errors.js';
-import { extractTar } from '../fileop/index.js';
-import { decompress, detectCompression } from '../fileop/decompress.js';
 import { loadDockerignore, type IgnoreMatcher } from './dockerignore.js';
 
 export interface BuildContext {
@@ -36,6 +34,8 @@ export async function openContext(source: ContextSource, opts: { dockerfilePath?
   const release = () => rm(root, { recursive: true, force: true });
   try {
     const { head, stream } = await peek(source.tar, 16);
+    // Loaded here: a directory context (every rebuild's case) needs no tar code.
+    const [{ extractTar }, { decompress, detectCompression }] = await Promise.all([import('../fileop/archive.js'), import('../fileop/decompress.js')]);
     await extractTar(decompress(stream, detectCompression(head)), root);
     const dockerignore = await loadDockerignore(root, opts.dockerfilePath);
     return { root, dockerignore, release };

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { DrydockError } from '../util/errors.js';
 import { checkConfigFor } from './config.js';
 import { formatCheck, formatText, violatedRules } from './format.js';
-import { lint } from './run.js';
 import type { LintOptions } from './types.js';
 
 export interface BuildCheckInput {
@@ -39,6 +38,8 @@ export async function checkBeforeBuild(input: BuildCheckInput, opts: BuildCheckO
     buildArgs: input.buildArgs ?? {},
     ...(opts.root !== undefined ? { root: opts.root } : {}),
   };
+  // The checks themselves load only when they run: most builds just glance at `# check=`.
+  const lint = async (o: LintOptions) => (await import('./run.js')).lint(o);
   if (opts.check) {
     const result = await lint(lintOpts);
     out(formatCheck(result));

@@ -10,10 +10,10 @@ import { extname } from 'node:path';
 import { openStore, type Store } from '../store/index.js';
 import { resolveFromContent } from '../image/resolve.js';
 import { parseReference } from '../image/reference.js';
-import type { Descriptor, Digest, ImageConfig } from '../image/oci.js';
+import type { Descriptor } from '../image/oci.js';
 import { DrydockError } from '../util/errors.js';
 import { analyze } from './analyze.js';
-import { loadBuildRecord, saveBuildRecord } from './record.js';
+import { loadBuildRecord, type BuiltImage } from './record.js';
 import { renderText } from './render-text.js';
 import { renderJSON } from './render-json.js';
 import { renderHTML } from './render-html.js';
@@ -24,7 +24,7 @@ export { analyze, layerHistory, type AnalyzeOptions } from './analyze.js';
 export { renderText, type TextOptions } from './render-text.js';
 export { renderJSON } from './render-json.js';
 export { renderHTML } from './render-html.js';
-export { saveBuildRecord, loadBuildRecord, type BuildRecord } from './record.js';
+export { saveBuildRecord, loadBuildRecord, recordBuild, type BuildRecord, type BuiltImage } from './record.js';
 
 export interface ReportOptions {
   /** A reference or image id in the local store. */
@@ -53,23 +53,8 @@ export function formatForFile(file: string): ReportFormat {
   return ext === '.html' || ext === '.htm' ? 'html' : ext === '.json' ? 'json' : 'text';
 }
 
-/** What a build hands over: enough to report on its image without looking it up again. */
-export interface BuiltImage {
-  imageId: Digest;
-  refs: string[];
-  config: ImageConfig;
-  stages: Array<StageInput & { index?: number }>;
-}
-
-/**
- * After a build: remember its stages for later `drydock report IMAGE`, and when `file` is given
- * write the report there (format from the extension).
- */
-export async function recordBuild(root: string | undefined, built: BuiltImage, file?: string): Promise<void> {
-  const store = await openStore(root);
-  const stages = built.stages.map((s) => ({ name: s.name, inImage: s.inImage, layers: s.layers }));
-  await saveBuildRecord(store, built.imageId, stages);
-  if (!file) return;
+/** `build --report FILE`: the report of the image just built, written to `file` (format from the extension). */
+export async function writeBuildReport(store: Store, built: BuiltImage, stages: StageInput[], file: string): Promise<void> {
   const final = stages.find((s) => s.inImage);
   if (!final) throw new DrydockError('INTERNAL', 'build result has no stage in the image');
   const result = await analyze(store, {

@@ -6,13 +6,33 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '../store/index.js';
-import { atomicWrite } from '../store/index.js';
-import type { Digest } from '../image/oci.js';
+import { atomicWrite, openStore } from '../store/index.js';
+import type { Digest, ImageConfig } from '../image/oci.js';
 import type { StageInput } from './types.js';
 
 export interface BuildRecord {
   imageId: Digest;
   stages: StageInput[];
+}
+
+/** What a build hands over: enough to report on its image without looking it up again. */
+export interface BuiltImage {
+  imageId: Digest;
+  refs: string[];
+  config: ImageConfig;
+  stages: Array<StageInput & { index?: number }>;
+}
+
+/**
+ * After a build: remember its stages for later `drydock report IMAGE`, and when `file` is given
+ * write the report there. Lives here, not in index.ts, so that a build without --report does
+ * not load the analysis and the renderers.
+ */
+export async function recordBuild(root: string | undefined, built: BuiltImage, file?: string): Promise<void> {
+  const store = await openStore(root);
+  const stages = built.stages.map((s) => ({ name: s.name, inImage: s.inImage, layers: s.layers }));
+  await saveBuildRecord(store, built.imageId, stages);
+  if (file) await (await import('./index.js')).writeBuildReport(store, built, stages, file);
 }
 
 function recordPath(store: Store, imageId: Digest): string {
