@@ -10,7 +10,9 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '../../../src/store/index.js';
 import { runDrydock } from '../../helpers/cli.js';
-import { removeTmpStoreRoots } from '../../helpers/store.js';
+import { removeTmpStoreRoots, tmpStoreRoot } from '../../helpers/store.js';
+import { fixtureImage } from '../../helpers/fixtures.js';
+import { openStore } from '../../../src/store/index.js';
 import { storeWith, contextDir, imageFiles, cliBuild, exists } from './util.js';
 
 let root: string;
@@ -104,6 +106,31 @@ test('sharing=locked also holds across two drydock processes building at once', 
   const first = log[0]!.split(' ')[1]!;
   const second = first === 'a' ? 'b' : 'a';
   assert.deepEqual(log, [`start ${first}`, `end ${first}`, `start ${second}`, `end ${second}`]);
+});
+
+test('prune --cache keeps a cache mount a running build is using', async () => {
+  const own = await tmpStoreRoot();
+  await fixtureImage(await openStore(own), 'busybox', 'busybox:latest');
+  const ctx = await contextDir({ Dockerfile: 'FROM busybox\nRUN --mount=type=cache,id=busy,target=/c touch /c/started && while [ ! -e /c/go ]; do sleep 0.1; done\n' });
+  let failed: unknown;
+  const build = cliBuild(own, [ctx]);
+  build.catch((e) => { failed = e; });
+  const mounts = join(own, 'cache', 'mounts');
+  // wait until the RUN is inside its cache mount
+  let data: string | undefined;
+  while (!data) {
+    if (failed) throw failed;
+    for (const d of await readdir(mounts).catch(() => [] as string[])) if (await exists(join(mounts, d, 'data', 'started'))) data = join(mounts, d, 'data');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const pruned = await runDrydock(['prune', '--cache'], { root: own });
+  assert.equal(pruned.code, 0, pruned.stderr);
+  assert.match(pruned.stdout, /, 0 cache mounts/);
+  assert.equal(await exists(join(data, 'started')), true);
+  await writeFile(join(data, 'go'), '');
+  await build;
+  assert.match((await runDrydock(['prune', '--cache'], { root: own })).stdout, /, 1 cache mounts/);
+  assert.deepEqual(await readdir(mounts), []);
 });
 
 test('sharing=private: a cache in use gets a second instance; free again, the first is reused', async () => {
