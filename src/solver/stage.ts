@@ -193,7 +193,6 @@ async function execute(step: Step, rootfs: string, id: string, stage: number, en
     sourceRoot: (from) => sourceRoot(from, env),
     sourceKey: (from) => sourceIdentity(from, env, { sources: ['/'] }),
     contextIgnore: env.context?.dockerignore,
-    contextIgnore: env.context?.dockerignore,
     session: env.session,
     allowInsecure: !!env.allowInsecure,
   };
