@@ -49,6 +49,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   }
 
   const store = await openStore(opts.root ?? defaultRoot());
+  // A drydock killed mid-RUN leaves its container running on a snapshot: stop those first.
+  await (await import('../exec/index.js')).sweepOrphanContainers();
   const snapshotter = await openSnapshotter(store.root, { driver: opts.snapshotter ?? 'auto' });
   const { openSession } = await import('../secrets/index.js');
   const session = await openSession({ secrets: opts.secrets, ssh: opts.ssh });

@@ -32,6 +32,7 @@ export async function runImage(store: Store, ref: string, o: RunImageOptions = {
   const img = await resolveImage(store, rec.target, o.platform ?? hostPlatform());
   const diffIDs = img.config.rootfs.diff_ids;
   const layers = img.manifest.layers.map((d, i) => ({ descriptor: d, diffID: diffIDs[i] }));
+  await (await import('../exec/index.js')).sweepOrphanContainers();
   const snapshotter = await openSnapshotter(store.root, { driver: o.snapshotter ?? 'auto' });
   await ensureLayers({ store, snapshotter, sizes: new LayerSizes(store.root) }, layers);
   const cfg = img.config.config ?? {};

@@ -5,7 +5,7 @@
  * layers: it gets a RunSpec, streams output, and returns the exit code.
  */
 export type { ExtraMount, RunResult, RunSpec } from './types.js';
-export { runContainer, RUNC_ROOT } from './runc.js';
+export { runContainer, sweepOrphanContainers, RUNC_ROOT } from './runc.js';
 export { resolveUser, type ResolvedUser } from './user.js';
 export { DEFAULT_PATH, buildRuntimeSpec } from './spec.js';
 export { DEFAULT_HOSTNAME } from './netfiles.js';

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, lstat, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DrydockError } from '../util/errors.js';
@@ -25,8 +25,9 @@ export async function runContainer(spec: RunSpec): Promise<RunResult> {
   throwIfAborted(spec.signal);
   const rootfs = path.resolve(spec.rootfs);
   const user = await resolveUser(rootfs, spec.user ?? '');
-  const id = `drydock-${randomBytes(10).toString('hex')}`;
-  const bundle = await mkdtemp(path.join(os.tmpdir(), 'drydock-run-'));
+  // The owner's pid in both names lets a later drydock clean up after one that was killed.
+  const id = `drydock-${process.pid}-${randomBytes(8).toString('hex')}`;
+  const bundle = await mkdtemp(path.join(os.tmpdir(), `drydock-run-${process.pid}-`));
   const mounts = spec.mounts ?? [];
   const cleanStubs = await trackMountStubs(rootfs, ['/etc/resolv.conf', '/etc/hosts', ...mounts.map((m) => m.target)]);
   try {
@@ -57,6 +58,34 @@ export async function runContainer(spec: RunSpec): Promise<RunResult> {
     await runTool('runc', ['--root', RUNC_ROOT, 'delete', '--force', id]).catch(() => undefined);
     await cleanStubs();
     await rm(bundle, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Containers (and their bundles) left by a drydock process that died without cleaning up
+ * (kill -9): kill and delete them, so their snapshots can be released. Returns how many.
+ */
+export async function sweepOrphanContainers(): Promise<number> {
+  let swept = 0;
+  for (const id of await readdir(RUNC_ROOT).catch(() => [] as string[])) {
+    const owner = /^drydock-(\d+)-/.exec(id);
+    if (!owner || pidAlive(Number(owner[1]))) continue;
+    await runTool('runc', ['--root', RUNC_ROOT, 'delete', '--force', id]).catch(() => undefined);
+    swept++;
+  }
+  for (const name of await readdir(os.tmpdir()).catch(() => [] as string[])) {
+    const owner = /^drydock-run-(\d+)-/.exec(name);
+    if (owner && !pidAlive(Number(owner[1]))) await rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
+  }
+  return swept;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
