@@ -58,7 +58,7 @@ async function readArchive(file: string) {
   const extract = tar.extract();
   extract.on('entry', (h, body, next) => {
     const chunks: Buffer[] = [];
-    body.on('data', (c: Buffer) => chunks.push(c));
+    body.on('data', (c: unknown) => chunks.push(c as Buffer));
     body.on('end', () => { files.set(h.name.replace(/^\.\//, ''), Buffer.concat(chunks)); next(); });
   });
   await pipeline(createReadStream(file), extract);
