@@ -79,6 +79,8 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
       history.push(historyEntry(step, rec.created, true, epoch));
       continue;
     }
+    // A step starts (and shows as running) once the stages it reads from are built.
+    await Promise.all(stagesRead(step).map((i) => env.stageResult(i)));
     if (env.signal?.aborted) throw new DrydockError('CANCELLED', 'build cancelled');
     n++;
     const id = `${stage.index}.${n}`;
@@ -158,6 +160,13 @@ async function keyInputs(step: Step, env: StageEnv): Promise<Record<string, stri
   const remote = op.isAdd ? await remoteKeyInputs(op, env.signal) : {};
   if (local.length === 0) return remote;
   return { ...remote, source: await sourceIdentity(op.from, env, { sources: local, exclude: op.exclude }) };
+}
+
+function stagesRead(step: Step): number[] {
+  const op = step.op;
+  if (op.kind === 'copy') return op.from.type === 'stage' ? [op.from.stage] : [];
+  if (op.kind === 'run') return op.mounts.flatMap((m) => (m.from.type === 'stage' ? [m.from.stage] : []));
+  return [];
 }
 
 /** Errors from inside a step name the step's Dockerfile line, like BuildKit's. */

@@ -35,6 +35,26 @@ export function register(program: Command): void {
     .option('--ssh <spec>', 'ssh agent for RUN --mount=type=ssh: default or ID[=SOCKET|KEY[,KEY]]; repeatable', collect)
     .option('--allow <entitlement>', 'allow an extra privilege: security.insecure, network.host; repeatable', collect)
     .addOption(new Option('--snapshotter <driver>', 'filesystem snapshots').choices(['auto', 'overlay', 'copy']).default('auto'))
+    .addHelpText('after', `
+Examples:
+  drydock build -t app:1 .                                  ./Dockerfile, context .
+  drydock build -f docker/Dockerfile --target test .         one stage and only what it needs
+  drydock build --build-arg VERSION=2 --label team=core .    build-time variables, labels
+  drydock build --no-cache-filter builder .                  rebuild one stage from scratch
+  drydock build - < context.tar.gz                           context from stdin (tar, gzip, zstd, …)
+  drydock build -f - . < Dockerfile                          Dockerfile from stdin
+  drydock build -o type=docker,dest=app.tar -t app:1 .       for docker load / podman load -i
+  drydock build -o type=oci,dest=app.oci,compression=zstd .  OCI archive, zstd layers
+  drydock build -o type=local,dest=out --target export .     a stage's files as a directory
+  drydock build -o type=registry,name=localhost:5000/app:1 . push without storing
+  drydock build --cache-to type=registry,ref=reg/app:cache,mode=max --cache-from reg/app:cache .
+  drydock build --secret id=npmrc,src=$HOME/.npmrc .         RUN --mount=type=secret,id=npmrc
+  drydock build --ssh default .                              RUN --mount=type=ssh
+  drydock build --explain .                                  why each rebuilt step missed the cache
+  drydock build --report size.html -t app:1 .                size report (layers, waste, left behind)
+  drydock build --check .                                    build checks only (lint)
+  SOURCE_DATE_EPOCH=0 drydock build .                        reproducible timestamps
+`)
     .action(async (context: string, o: Record<string, unknown>, cmd: Command) => {
       const { runBuild } = await import('../build-run.js');
       process.exitCode = await runBuild(context, o, cmd.optsWithGlobals().root as string | undefined);
