@@ -105,7 +105,11 @@ export class Explainer {
     const out: string[] = [];
     for (const k of new Set([...Object.keys(prev), ...Object.keys(cur)])) {
       if (prev[k] === cur[k]) continue;
-      if (k === 'source' && prev[k] && cur[k]) {
+      const fromStage = cur[k] ? Object.values(this.current).find((st) => st.key === cur[k]) : undefined;
+      if (fromStage) {
+        // A stage source is identified by its last step's key.
+        out.push(`the stage ${fromStage.id.split('#')[0]} it reads from was rebuilt`);
+      } else if (k === 'source' && prev[k] && cur[k]) {
         const [a, b] = [await this.fileList(prev[k]), await this.fileList(cur[k])];
         out.push(a && b ? describeFiles(a, b) : 'the files it copies changed');
       } else {

@@ -53,6 +53,14 @@ test('explains COPY misses with the files added, removed and changed', async () 
   assert.deepEqual(w['RUN ls /src'], ['the step before it was rebuilt (COPY src/ /src/)']);
 });
 
+test('explains a COPY --from whose stage was rebuilt', async () => {
+  const ctx = await contextDir({ Dockerfile: 'FROM busybox AS builder\nCOPY a.txt /a.txt\nFROM busybox\nCOPY --from=builder /a.txt /b.txt\n', 'a.txt': '1' });
+  await build({ context: ctx, root });
+  await writeFile(join(ctx, 'a.txt'), '2');
+  const w = why((await build({ context: ctx, root })).events);
+  assert.deepEqual(w['COPY --from=builder /a.txt /b.txt'], ['the stage builder it reads from was rebuilt']);
+});
+
 test('explains a changed base image digest', async () => {
   const mk = async (tag: string, content: string) => {
     const c = await contextDir({ Dockerfile: `FROM busybox\nRUN echo ${content} > /base.txt\n` });
