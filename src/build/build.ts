@@ -11,6 +11,7 @@ import { stageLabel } from '../solver/events.js';
 import type { Descriptor, Digest, ImageConfig } from '../image/oci.js';
 import { hostPlatform } from '../image/oci.js';
 import { DrydockError } from '../util/errors.js';
+import { secureJoin } from '../util/securejoin.js';
 import { sizeReport, type SizeReport } from './summary.js';
 import { makeDispatcher, toSolveStages } from './program.js';
 import { exportOutputs } from './outputs.js';
@@ -34,6 +35,18 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const events: BuildEvent[] = [];
   const emit = (e: BuildEvent) => { events.push(e); opts.onEvent?.(e); };
 
+  if (typeof opts.context !== 'string') {
+    // A tar context (stdin) holds its Dockerfile, like docker's: extract, then build the directory.
+    const { openContext } = await import('../context/index.js');
+    const extracted = await openContext({ tar: opts.context.tar });
+    try {
+      const dockerfile = opts.dockerfileText === undefined ? await secureJoin(extracted.root, opts.dockerfile ?? 'Dockerfile') : undefined;
+      return await build({ ...opts, context: extracted.root, dockerfile });
+    } finally {
+      await extracted.release();
+    }
+  }
+
   const [{ openStore, defaultRoot }, { openSnapshotter }, { planBuild }, { openContext }] = await Promise.all([
     import('../store/index.js'), import('../snapshot/index.js'), import('../dockerfile/index.js'), import('../context/index.js'),
   ]);
@@ -54,7 +67,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const snapshotter = await openSnapshotter(store.root, { driver: opts.snapshotter ?? 'auto' });
   const { openSession } = await import('../secrets/index.js');
   const session = await openSession({ secrets: opts.secrets, ssh: opts.ssh });
-  const context = await openContext(typeof opts.context === 'string' ? { dir: opts.context } : { tar: opts.context.tar }, { dockerfilePath });
+  const context = await openContext({ dir: opts.context }, { dockerfilePath });
   try {
     const { solve } = await import('../solver/solve.js');
     const { openBuildCache, applyInlineCache, exportCaches, collectRecords } = await import('../cache/index.js');
@@ -69,7 +82,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const cache = await openBuildCache(store, opts.cacheFrom, { platform, emit, signal: opts.signal });
     const images = new ImageResolver(store, { pull: !!opts.pull, platform, emit, signal: opts.signal });
     const { Explainer } = await import('../solver/explain.js');
-    const explainer = await Explainer.open(store.root, `${dockerfilePath ?? `stdin:${typeof opts.context === 'string' ? resolvePath(opts.context) : '-'}`}\0${stageLabel(plan.target.index, plan.target.name)}`);
+    const explainer = await Explainer.open(store.root, `${dockerfilePath ?? `stdin:${resolvePath(opts.context)}`}\0${stageLabel(plan.target.index, plan.target.name)}`);
     const solved = await solve(stages, plan.target.index, {
       ws,
       cache,
@@ -120,10 +133,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 
 async function readDockerfile(opts: BuildOptions): Promise<{ text: string; file: string; dockerfilePath?: string }> {
   if (opts.dockerfileText !== undefined) return { text: opts.dockerfileText, file: 'Dockerfile' };
-  const path = opts.dockerfile
-    ? resolvePath(opts.dockerfile)
-    : typeof opts.context === 'string' ? join(resolvePath(opts.context), 'Dockerfile') : undefined;
-  if (!path) throw new DrydockError('USAGE', 'a build context from stdin needs a Dockerfile: use -f PATH');
+  const path = opts.dockerfile ? resolvePath(opts.dockerfile) : join(resolvePath(opts.context as string), 'Dockerfile');
   try {
     return { text: await readFile(path, 'utf8'), file: basename(path), dockerfilePath: path };
   } catch (e) {
