@@ -56,7 +56,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const platform = tp.platform;
   const plan = planBuild(text, { file, target: opts.target, buildArgs: definedArgs(opts.buildArgs), buildPlatform: hostPlatform(), targetPlatform: platform });
   const warnings: string[] = [];
+  // `# check=skip=…` (or the BUILDKIT_DOCKERFILE_CHECK build-arg) silences rules, as in BuildKit.
+  const { checkConfigFor } = await import('../lint/config.js');
+  const checks = checkConfigFor(plan.directives, definedArgs(opts.buildArgs), file);
   for (const w of plan.warnings) {
+    if (checks.skipAll || checks.skip.includes(w.rule)) continue;
     warnings.push(w.message);
     emit({ type: 'warning', time: Date.now(), message: w.message, line: w.location?.line, rule: w.rule });
   }

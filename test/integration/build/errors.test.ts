@@ -70,3 +70,16 @@ test('after failed builds the store is consistent', async () => {
   const r = await runDrydock(['fsck'], { root });
   assert.equal(r.code, 0, r.stderr + r.stdout);
 });
+
+test('build warnings carry line numbers, and # check=skip silences a rule', async () => {
+  const ctx = await contextDir({ Dockerfile: 'FROM busybox as base\nMAINTAINER me\n' });
+  const r = await runDrydock(['build', '--progress=plain', ctx], { root });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /WARN: FromAsCasing: .*\(line 1\)/);
+  assert.match(r.stderr, /WARN: MaintainerDeprecated: .*\(line 2\)/);
+  const skip = await contextDir({ Dockerfile: '# check=skip=FromAsCasing\nFROM busybox as base\nMAINTAINER me\n' });
+  const s = await runDrydock(['build', '--progress=plain', skip], { root });
+  assert.equal(s.code, 0, s.stderr);
+  assert.doesNotMatch(s.stderr, /FromAsCasing/);
+  assert.match(s.stderr, /WARN: MaintainerDeprecated/);
+});
