@@ -84,3 +84,13 @@ export function parseKeyValue(s: string, what: string, env: NodeJS.ProcessEnv = 
   if (i < 0) return [s, env[s]];
   return [s.slice(0, i), s.slice(i + 1)];
 }
+
+/** `--build-arg` values: `K=V`, or `K` alone taking its value from the environment (dropped when unset), as docker does. */
+export function parseBuildArgs(list: readonly string[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const [k, v] = parseKeyValue(item, 'build-arg', env);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../build/build.js';
-import { parseKeyValue, parseOutputSpec, type BuildOptions } from '../build/options.js';
+import { parseBuildArgs, parseKeyValue, parseOutputSpec, type BuildOptions } from '../build/options.js';
 import { formatSizeReport } from '../build/summary.js';
 import { readStdinContext } from './stdin.js';
 import { DrydockError } from '../util/errors.js';
@@ -22,7 +22,7 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     root,
     tags: list('tag'),
     target: o.target as string | undefined,
-    buildArgs: Object.fromEntries(list('buildArg').map((s) => parseKeyValue(s, 'build-arg')).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    buildArgs: parseBuildArgs(list('buildArg')),
     labels: Object.fromEntries(list('label').map((s) => { const [k, v] = parseKeyValue(s, 'label', {}); return [k, v ?? '']; })),
     noCache: o.cache === false,
     noCacheFilter: list('noCacheFilter'),

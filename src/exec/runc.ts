@@ -10,6 +10,7 @@ import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile }
 import os from 'node:os';
 import path from 'node:path';
 import { DrydockError } from '../util/errors.js';
+import { isAlive } from '../util/process.js';
 import { secureJoin } from '../util/securejoin.js';
 import { runTool } from '../util/tool.js';
 import { DEFAULT_HOSTNAME, hostResolvConf, hostsFile, resolvConf } from './netfiles.js';
@@ -69,25 +70,17 @@ export async function sweepOrphanContainers(): Promise<number> {
   let swept = 0;
   for (const id of await readdir(RUNC_ROOT).catch(() => [] as string[])) {
     const owner = /^drydock-(\d+)-/.exec(id);
-    if (!owner || pidAlive(Number(owner[1]))) continue;
+    if (!owner || isAlive(Number(owner[1]))) continue;
     await runTool('runc', ['--root', RUNC_ROOT, 'delete', '--force', id]).catch(() => undefined);
     swept++;
   }
   for (const name of await readdir(os.tmpdir()).catch(() => [] as string[])) {
     const owner = /^drydock-run-(\d+)-/.exec(name);
-    if (owner && !pidAlive(Number(owner[1]))) await rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    if (owner && !isAlive(Number(owner[1]))) await rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
   }
   return swept;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new DrydockError('CANCELLED', 'build cancelled');

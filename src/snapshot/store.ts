@@ -14,6 +14,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from '
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Digest } from '../image/oci.js';
+import { isAlive } from '../util/process.js';
 import { DrydockError } from '../util/errors.js';
 import { runTool } from '../util/tool.js';
 import { convertWhiteouts, extractTar } from './unpack.js';
@@ -28,14 +29,6 @@ function hexOf(diffID: Digest): string {
   return hex;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(() => true, () => false);

@@ -15,15 +15,7 @@ export function tempOwner(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isAlive } from '../util/process.js';
 
 /** Writes `data` to `dest` atomically: readers see the old file or the new one, never a part. */
 export async function atomicWrite(tmpDir: string, dest: string, data: Buffer | string): Promise<void> {

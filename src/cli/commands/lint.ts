@@ -3,7 +3,7 @@
  * when the Dockerfile cannot be planned, or when `# check=error=true` turns warnings into errors.
  */
 import { Command, Option } from 'commander';
-import { DrydockError } from '../../util/errors.js';
+import { parseBuildArgs } from '../../build/options.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -30,7 +30,7 @@ export function register(program: Command): void {
         ...(o.file === '-' ? { dockerfileText: await readStdin() } : o.file ? { dockerfile: o.file } : {}),
         context,
         ...(o.target ? { target: o.target } : {}),
-        buildArgs: buildArgs(o.buildArg ?? []),
+        buildArgs: parseBuildArgs(o.buildArg ?? []),
         ...(root !== undefined ? { root } : {}),
       });
       process.stdout.write(o.format === 'json' ? formatJson(result) : formatText(result));
@@ -38,20 +38,6 @@ export function register(program: Command): void {
     });
 }
 
-function buildArgs(list: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list) {
-    const eq = item.indexOf('=');
-    if (eq === 0) throw new DrydockError('USAGE', `invalid build-arg "${item}": empty name`);
-    if (eq < 0) {
-      const v = process.env[item];
-      if (v !== undefined) out[item] = v;
-    } else {
-      out[item.slice(0, eq)] = item.slice(eq + 1);
-    }
-  }
-  return out;
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { DrydockError } from '../../util/errors.js';
+import { parseBuildArgs } from '../../build/options.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -39,7 +40,7 @@ export function register(program: Command): void {
           throw new DrydockError('USAGE', `invalid --platform: ${(e as Error).message}`);
         }
       }
-      const plan = df.planBuild(text, { file, target: o.target, buildArgs: buildArgs(o.buildArg ?? []), targetPlatform });
+      const plan = df.planBuild(text, { file, target: o.target, buildArgs: parseBuildArgs(o.buildArg ?? []), targetPlatform });
       const dispatched = new Map<number, import('../../dockerfile/index.js').DispatchedStage>();
       for (const stage of plan.stages) {
         const baseStage = stage.base.kind === 'stage' ? dispatched.get(stage.base.index) : undefined;
@@ -50,19 +51,6 @@ export function register(program: Command): void {
     });
 }
 
-function buildArgs(list: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list) {
-    const eq = item.indexOf('=');
-    if (eq < 0) {
-      const v = process.env[item];
-      if (v !== undefined) out[item] = v;
-    } else {
-      out[item.slice(0, eq)] = item.slice(eq + 1);
-    }
-  }
-  return out;
-}
 
 async function readDockerfile(path: string): Promise<string> {
   try {
