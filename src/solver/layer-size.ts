@@ -3,43 +3,38 @@
  * diffID while the layer's tar streams past for another reason, and remembered in
  * `<root>/cache/sizes/`.
  */
-import { PassThrough, type Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import tar from 'tar-stream';
 import type { Digest } from '../image/oci.js';
+import { TarContentCounter } from '../image/tar/content-size.js';
 
-/** Returns a pass-through copy of `src` and a promise of the content bytes seen in it. */
+/**
+ * Returns `src` passed through unchanged and a promise of the content bytes seen in it. Only
+ * tar headers are decoded, so measuring costs next to nothing beside the layer's real work.
+ */
 export function teeMeasure(src: Readable): { stream: Readable; size: Promise<number> } {
-  const out = new PassThrough({ highWaterMark: 1 << 20 });
-  const probe = new PassThrough({ highWaterMark: 1 << 20 });
-  const extract = tar.extract();
-  let total = 0;
-  const size = new Promise<number>((resolve, reject) => {
-    extract.on('entry', (header, body, next) => {
-      if (header.type === 'file' || header.type === 'contiguous-file') total += header.size ?? 0;
-      body.on('end', next);
-      body.resume();
-    });
-    extract.on('finish', () => resolve(total));
-    extract.on('error', reject);
-  });
+  const counter = new TarContentCounter();
+  let broken: unknown;
+  let settle!: { resolve: (n: number) => void; reject: (e: unknown) => void };
+  const size = new Promise<number>((resolve, reject) => { settle = { resolve, reject }; });
   size.catch(() => { /* surfaced by the consumer of `stream` */ });
-  probe.pipe(extract);
-  src.on('data', (chunk: Buffer) => {
-    const a = out.write(chunk);
-    const b = probe.write(chunk);
-    if (!a || !b) {
-      src.pause();
-      let waiting = (a ? 0 : 1) + (b ? 0 : 1);
-      const resume = () => { if (--waiting === 0) src.resume(); };
-      if (!a) out.once('drain', resume);
-      if (!b) probe.once('drain', resume);
-    }
+  const stream = new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _enc, cb) {
+      if (broken === undefined) {
+        try { counter.push(chunk); } catch (e) { broken = e; }
+      }
+      cb(null, chunk);
+    },
+    flush(cb) {
+      if (broken !== undefined) settle.reject(broken);
+      else settle.resolve(counter.total);
+      cb();
+    },
   });
-  src.on('end', () => { out.end(); probe.end(); });
-  src.on('error', (e) => { out.destroy(e); probe.destroy(e); });
-  return { stream: out, size };
+  src.on('error', (e) => { settle.reject(e); stream.destroy(e); });
+  return { stream: src.pipe(stream), size };
 }
 
 export class LayerSizes {
