@@ -1,10 +1,12 @@
 /**
  * Streaming compressors: gzip through zlib (runs on the libuv pool, so layers compress in
- * parallel), zstd through the `zstd` CLI (Debian package zstd), whose failures surface as errors.
+ * parallel; blocks that would not compress are stored, see adaptive-gzip.ts), zstd through the
+ * `zstd` CLI (Debian package zstd), whose failures surface as errors.
  */
 import { spawn } from 'node:child_process';
 import { Duplex, PassThrough, type Readable } from 'node:stream';
-import { createGunzip, createGzip, constants as zlibConstants } from 'node:zlib';
+import { createGunzip, constants as zlibConstants } from 'node:zlib';
+import { AdaptiveGzip } from './adaptive-gzip.js';
 import { DrydockError } from '../util/errors.js';
 import type { Compression } from './oci.js';
 
@@ -12,7 +14,7 @@ import type { Compression } from './oci.js';
 export function compressor(c: Compression, level?: number): Duplex | undefined {
   switch (c) {
     case 'gzip':
-      return createGzip({ level: level ?? zlibConstants.Z_DEFAULT_COMPRESSION });
+      return new AdaptiveGzip(level ?? zlibConstants.Z_DEFAULT_COMPRESSION);
     case 'zstd':
       return zstd(['-c', '-q', `-${level ?? 3}`, '-T1']);
     default:
