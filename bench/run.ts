@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatSeconds, median, timeCommand } from './measure.js';
-import { buildkitSide, drydockSide, drydockCli, prepareBaseRoot, type Side } from './sides.js';
+import { buildkitSide, drydockSide, drydockCli, prepareBaseRoot, prepareUnpackedRoot, type Side } from './sides.js';
 import { scenarios } from './scenarios.js';
 
 const { values: args } = parseArgs({
@@ -48,7 +48,8 @@ const rows: Row[] = [];
 try {
   log(`work dir ${work}; preparing base images`);
   const baseRoot = await prepareBaseRoot(path.join(work, 'base-root'));
-  sides.push(drydockSide(cli, baseRoot, path.join(work, 'drydock-root')));
+  const unpacked = await prepareUnpackedRoot(baseRoot, path.join(work, 'unpacked-root'));
+  sides.push(drydockSide(cli, { blobs: baseRoot, unpacked }, path.join(work, 'drydock-root')));
   if (!args['no-buildkit']) sides.push(await buildkitSide(baseRoot, path.join(work, 'docker')));
 
   // What a process start costs on this machine, beside which drydock's no-op is judged.

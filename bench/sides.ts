@@ -10,6 +10,10 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { openStore } from '../src/store/index.js';
 import { saveImages } from '../src/image/archive/index.js';
+import { resolveImage } from '../src/image/resolve.js';
+import { openSnapshotter } from '../src/snapshot/index.js';
+import { ensureLayers } from '../src/solver/workspace.js';
+import { LayerSizes } from '../src/solver/layer-size.js';
 import { fixtureImage, type FixtureName } from '../test/helpers/fixtures.js';
 import { startDockerd, type DockerdFixture } from '../test/helpers/dockerd.js';
 import { repoRoot } from '../test/helpers/paths.js';
@@ -17,8 +21,11 @@ import { run, timeCommand, type Timed } from './measure.js';
 
 export interface Side {
   name: 'drydock' | 'buildkit';
-  /** Forget every build result and cache: only the base images are left. */
-  reset(): Promise<void>;
+  /**
+   * Forget every build result and cache: only the base images are left. `unpacked`: with their
+   * layers already unpacked, as `docker load` leaves them (drydock unpacks on first use).
+   */
+  reset(opts?: { unpacked?: boolean }): Promise<void>;
   /** One `build -q -t TAG CTX`, timed from the CLI's start to its exit. */
   build(ctx: string, tag: string): Promise<Timed>;
   close(): Promise<void>;
@@ -44,15 +51,31 @@ export async function prepareBaseRoot(dir: string): Promise<string> {
   return dir;
 }
 
-export function drydockSide(cli: string, baseRoot: string, root: string): Side {
+/** A copy of `baseRoot` whose base image layers are also unpacked in the snapshotter. */
+export async function prepareUnpackedRoot(baseRoot: string, dir: string): Promise<string> {
+  await run(['cp', '-al', baseRoot, dir]);
+  const store = await openStore(dir);
+  const ws = { store, snapshotter: await openSnapshotter(dir), sizes: new LayerSizes(dir) };
+  for (const [, ref] of BASES) {
+    const img = await resolveImage(store, (await store.images.get(ref))!.target);
+    await ensureLayers(ws, img.manifest.layers.map((descriptor, i) => ({ descriptor, diffID: img.config.rootfs.diff_ids[i]! })));
+  }
+  return dir;
+}
+
+/** Writes dirty pages out, so a reset's deletions and copies do not slow the measured build. */
+const settle = () => run(['sync']);
+
+export function drydockSide(cli: string, bases: { blobs: string; unpacked: string }, root: string): Side {
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // the bench may run under tsx; the CLI must not
   return {
     name: 'drydock',
-    async reset() {
+    async reset(opts) {
       await rm(root, { recursive: true, force: true });
-      // Blobs are immutable (written by temp+rename), so hard links give a fresh root cheaply.
-      await run(['cp', '-al', baseRoot, root]);
+      // Blobs and unpacked layers are immutable, so hard links give a fresh root cheaply.
+      await run(['cp', '-al', opts?.unpacked ? bases.unpacked : bases.blobs, root]);
+      await settle();
     },
     build: (ctx, tag) => timeCommand([process.execPath, cli, '--root', root, 'build', '-q', '-t', tag, ctx], { env }),
     async close() {
@@ -81,6 +104,7 @@ export async function buildkitSide(baseRoot: string, work: string): Promise<Side
     name: 'buildkit',
     async reset() {
       await docker(['builder', 'prune', '-af']);
+      await settle();
     },
     build: (ctx, tag) => timeCommand([DOCKER, 'build', '--network', 'host', '-q', '-t', tag, ctx], { env }),
     close: () => dockerd.stop(),
