@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrydockError } from '../util/errors.js';
-import { checkConfigFor } from './config.js';
+import { CHECK_BUILD_ARG, checkConfigFor } from './config.js';
 import { formatCheck, formatText, violatedRules } from './format.js';
 import type { LintOptions } from './types.js';
 
@@ -70,6 +70,8 @@ async function errorOnWarnings(opts: LintOptions): Promise<boolean> {
       return false; // the build says it cannot read the Dockerfile
     }
   }
+  // No `# check=` directive and no build arg: the default config, which never errors.
+  if (opts.buildArgs?.[CHECK_BUILD_ARG] === undefined && !/check/i.test(text)) return false;
   const { parseDockerfile } = await import('../dockerfile/index.js');
   try {
     return checkConfigFor(parseDockerfile(text).directives, opts.buildArgs).error;

@@ -42,7 +42,10 @@ function recordPath(store: Store, imageId: Digest): string {
 export async function saveBuildRecord(store: Store, imageId: Digest, stages: StageInput[]): Promise<void> {
   await mkdir(join(store.root, 'reports'), { recursive: true });
   const rec: BuildRecord = { imageId, stages: stages.map((s) => ({ name: s.name, inImage: s.inImage, layers: s.layers })) };
-  await atomicWrite(store.tmpDir, recordPath(store, imageId), `${JSON.stringify(rec)}\n`);
+  const text = `${JSON.stringify(rec)}\n`;
+  // A rebuild of the same image has the same record: skip the write (and its fsync).
+  if ((await readFile(recordPath(store, imageId), 'utf8').catch(() => undefined)) === text) return;
+  await atomicWrite(store.tmpDir, recordPath(store, imageId), text);
 }
 
 /** The record of the build that made `imageId`, if it was built here (a broken file counts as none). */
