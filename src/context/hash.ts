@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, type BigIntStats } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import type { Digest } from '../image/oci.js';
 // Modules, not the fileop index: hashing runs on every rebuild, the copying code need not load.
 import { PatternMatcher } from '../fileop/patterns.js';
@@ -39,6 +39,7 @@ interface Found {
 }
 
 const CONCURRENCY = 16;
+const SMALL_FILE = 256n * 1024n;
 
 export async function hashSources(ctx: BuildContext, sources: string[], opts: HashOptions = {}): Promise<HashResult> {
   const memo = await HashMemo.load(opts.memoPath);
@@ -119,7 +120,9 @@ async function digestContents(found: Found[], memo: HashMemo, stats: HashResult[
         continue;
       }
       const h = createHash('sha256');
-      for await (const chunk of createReadStream(f.abs)) h.update(chunk as Buffer);
+      // Small files in one read: a stream per file (and its 64 KiB buffer) dominates a context of many.
+      if (f.st.size <= SMALL_FILE) h.update(await readFile(f.abs));
+      else for await (const chunk of createReadStream(f.abs)) h.update(chunk as Buffer);
       stats.read++;
       f.content = h.digest('hex');
       memo.set(f.abs, f.st, f.content);

@@ -6,6 +6,7 @@
  * them; an opaque marker carries its directory's mode, owner and mtime, as BuildKit's layers do. Hard links within the layer become link entries.
  */
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Change } from './changes.js';
 import { END_OF_ARCHIVE, encodeHeader, padding, type TarHeader } from './tar-format.js';
@@ -33,7 +34,17 @@ export function whiteoutName(path: string): string {
   return `${path.slice(0, slash + 1)}${WHITEOUT_PREFIX}${path.slice(slash + 1)}`;
 }
 
+/** Files up to this size are read whole: a stream per small file (and its 256 KiB buffer) costs far more. */
+const SMALL_FILE = 256 * 1024;
+
 async function* fileBody(source: string, size: number): AsyncGenerator<Buffer> {
+  if (size <= SMALL_FILE) {
+    const data = await readFile(source);
+    if (data.length !== size) throw new Error(`${source} changed size while being archived`);
+    yield data;
+    yield padding(size);
+    return;
+  }
   let sent = 0;
   for await (const chunk of createReadStream(source, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
     const take = chunk.subarray(0, Math.max(0, size - sent));
