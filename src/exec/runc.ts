@@ -21,6 +21,8 @@ import { resolveUser } from './user.js';
 
 /** runc's state directory for drydock's containers, apart from any other runc user's. */
 export const RUNC_ROOT = process.env.DRYDOCK_RUNC_ROOT ?? '/run/drydock/runc';
+/** Per-run OCI bundles (config.json, hosts, resolv.conf), beside runc's state: small to sweep. */
+const BUNDLES = path.join(path.dirname(RUNC_ROOT), 'bundles');
 
 export async function runContainer(spec: RunSpec): Promise<RunResult> {
   throwIfAborted(spec.signal);
@@ -28,7 +30,8 @@ export async function runContainer(spec: RunSpec): Promise<RunResult> {
   const user = await resolveUser(rootfs, spec.user ?? '');
   // The owner's pid in both names lets a later drydock clean up after one that was killed.
   const id = `drydock-${process.pid}-${randomBytes(8).toString('hex')}`;
-  const bundle = await mkdtemp(path.join(os.tmpdir(), `drydock-run-${process.pid}-`));
+  await mkdir(BUNDLES, { recursive: true, mode: 0o700 });
+  const bundle = await mkdtemp(path.join(BUNDLES, `drydock-run-${process.pid}-`));
   const mounts = spec.mounts ?? [];
   const cleanStubs = await trackMountStubs(rootfs, ['/etc/resolv.conf', '/etc/hosts', ...mounts.map((m) => m.target)]);
   try {
@@ -74,9 +77,9 @@ export async function sweepOrphanContainers(): Promise<number> {
     await runTool('runc', ['--root', RUNC_ROOT, 'delete', '--force', id]).catch(() => undefined);
     swept++;
   }
-  for (const name of await readdir(os.tmpdir()).catch(() => [] as string[])) {
+  for (const name of await readdir(BUNDLES).catch(() => [] as string[])) {
     const owner = /^drydock-run-(\d+)-/.exec(name);
-    if (owner && !isAlive(Number(owner[1]))) await rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    if (owner && !isAlive(Number(owner[1]))) await rm(path.join(BUNDLES, name), { recursive: true, force: true });
   }
   return swept;
 }
