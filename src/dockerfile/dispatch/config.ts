@@ -80,13 +80,16 @@ function usedOnce(d: DispatchState, t: Tracker, name: string, location: Location
   t.location = location;
 }
 
+/** CMD/ENTRYPOINT argv: exec form as written; shell form wrapped in the SHELL (and linted, as BuildKit does). */
+function commandArgs(d: DispatchState, c: CmdCommand | EntrypointCommand): string[] {
+  if (!c.prependShell) return c.cmdLine;
+  if (!d.config.Shell?.length) d.lint.report('JSONArgsRecommended', c.location, c.name);
+  return withShell(d, c.cmdLine);
+}
+
 export function dispatchCmd(d: DispatchState, c: CmdCommand): StepResult {
   usedOnce(d, d.cmd, c.name, c.location);
-  let args = c.cmdLine;
-  if (c.prependShell) {
-    if (!d.config.Shell?.length) d.lint.report('JSONArgsRecommended', c.location, c.name);
-    args = withShell(d, args);
-  }
+  const args = commandArgs(d, c);
   d.config.Cmd = [...args];
   d.config.ArgsEscaped = true;
   return configOnly(`CMD ${goQuoteSlice(args)}`);
@@ -94,11 +97,7 @@ export function dispatchCmd(d: DispatchState, c: CmdCommand): StepResult {
 
 export function dispatchEntrypoint(d: DispatchState, c: EntrypointCommand): StepResult {
   usedOnce(d, d.entrypoint, c.name, c.location);
-  let args = c.cmdLine;
-  if (c.prependShell) {
-    if (!d.config.Shell?.length) d.lint.report('JSONArgsRecommended', c.location, c.name);
-    args = withShell(d, args);
-  }
+  const args = commandArgs(d, c);
   d.config.Entrypoint = args.length > 0 ? [...args] : null;
   // an ENTRYPOINT resets the base image's CMD unless this stage set one
   if (!d.cmd.location) d.config.Cmd = null;
