@@ -1,5 +1,6 @@
 /** Helpers for snapshotter tests: layer tars made with GNU tar, diff tars read back entry by entry. */
 import { spawn, execFileSync } from 'node:child_process';
+import { after } from 'node:test';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { Digest } from '../../../src/image/oci.js';
@@ -64,4 +65,20 @@ export function sh(cwd: string, script: string): void {
 
 export function digestN(n: number): Digest {
   return `sha256:${n.toString(16).padStart(64, '0')}`;
+}
+
+/**
+ * Tracks what a test file opens (snapshots, views) and releases it after the file's tests, so a
+ * failed assertion leaves no overlay mounted. Call once at module level; use the returned function
+ * to register each thing as it is opened.
+ */
+export function releaseAfterTests(): <T extends { release(): Promise<void> }>(x: T) => T {
+  const opened: Array<{ release(): Promise<void> }> = [];
+  after(async () => {
+    for (const x of opened) await x.release().catch(() => undefined);
+  });
+  return (x) => {
+    opened.push(x);
+    return x;
+  };
 }

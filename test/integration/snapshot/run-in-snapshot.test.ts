@@ -1,4 +1,4 @@
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,20 +6,13 @@ import path from 'node:path';
 import { runContainer } from '../../../src/exec/index.js';
 import { openSnapshotter, type SnapshotDriver } from '../../../src/snapshot/index.js';
 import { fillBusyboxRootfs, requireTool } from '../exec/busybox.js';
-import { digestN, layerTar, readEntries } from './helpers.js';
+import { releaseAfterTests, digestN, layerTar, readEntries } from './helpers.js';
 
 let withEtc: string;
 let withoutEtc: string;
 
 // Released after the file's tests too, so a failed assertion leaves no overlay mounted.
-const opened: Array<{ release(): Promise<void> }> = [];
-function live<T extends { release(): Promise<void> }>(x: T): T {
-  opened.push(x);
-  return x;
-}
-after(async () => {
-  for (const x of opened) await x.release().catch(() => undefined);
-});
+const live = releaseAfterTests();
 
 before(async () => {
   requireTool('runc');

@@ -1,4 +1,4 @@
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openSnapshotter, type SnapshotDriver, type Snapshotter } from '../../../src/snapshot/index.js';
 import { fillBusyboxRootfs, requireTool } from '../exec/busybox.js';
-import { bytesOf, digestN, layerTar, readEntries, sh, type Entry } from './helpers.js';
+import { releaseAfterTests, bytesOf, digestN, layerTar, readEntries, sh, type Entry } from './helpers.js';
 
 const EPOCH = 1000;
 const BASE = digestN(1);
@@ -14,14 +14,7 @@ const LONG = `long/${'x'.repeat(60)}/${'y'.repeat(60)}/file-é`;
 let baseDir: string;
 
 // Released after the file's tests too, so a failed assertion leaves no overlay mounted.
-const opened: Array<{ release(): Promise<void> }> = [];
-function live<T extends { release(): Promise<void> }>(x: T): T {
-  opened.push(x);
-  return x;
-}
-after(async () => {
-  for (const x of opened) await x.release().catch(() => undefined);
-});
+const live = releaseAfterTests();
 
 before(async () => {
   for (const t of ['getfattr', 'setfattr', 'tar', 'mount']) requireTool(t);
