@@ -94,7 +94,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       context,
       platform,
       defaultNetwork: opts.network === 'none' ? 'none' : 'host',
-      dispatch: guardForeignRun(makeDispatcher(plan, opts, platform), tp),
+      dispatch: guardForeignRun(makeDispatcher(plan), tp),
       emit,
       session,
       allowInsecure: (opts.allow ?? []).includes('security.insecure'),

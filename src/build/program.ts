@@ -6,7 +6,7 @@
 import type { BuildPlan, DispatchedStage, PlannedStage, SourceRef } from '../dockerfile/index.js';
 import type { Step as FrontStep, RunMount } from '../dockerfile/index.js';
 import { dispatchStage } from '../dockerfile/index.js';
-import type { ImageConfig, Platform } from '../image/oci.js';
+import type { ImageConfig } from '../image/oci.js';
 import type { CopySource, RunMountSpec, StageProgram, Step, StepOp } from '../graph/index.js';
 import type { SolveStage, Dispatcher } from '../solver/stage.js';
 import type { BuildOptions } from './options.js';
@@ -29,7 +29,7 @@ export function toSolveStages(plan: BuildPlan, opts: Pick<BuildOptions, 'noCache
   }));
 }
 
-export function makeDispatcher(plan: BuildPlan, opts: Pick<BuildOptions, 'buildArgs'>, _platform: Platform): Dispatcher {
+export function makeDispatcher(plan: BuildPlan): Dispatcher {
   const byIndex = new Map<number, PlannedStage>(plan.stages.map((s) => [s.index, s]));
   const dispatched = new Map<number, DispatchedStage>();
   return (index: number, base: ImageConfig | undefined): StageProgram => {
@@ -50,7 +50,6 @@ export function makeDispatcher(plan: BuildPlan, opts: Pick<BuildOptions, 'buildA
       escapeToken: plan.escapeToken,
     });
     dispatched.set(index, d);
-    void opts;
     return { steps: d.steps.map(toStep), config: d.image.config ?? {} };
   };
 }

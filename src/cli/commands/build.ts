@@ -2,7 +2,6 @@
  * `drydock build`: docker build's flags, thin over `build()`.
  */
 import { Command, Option } from 'commander';
-import { DrydockError } from '../../util/errors.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -59,9 +58,4 @@ Examples:
       const { runBuild } = await import('../build-run.js');
       process.exitCode = await runBuild(context, o, cmd.optsWithGlobals().root as string | undefined);
     });
-}
-
-export function requireArg(v: unknown, what: string): string {
-  if (typeof v !== 'string' || !v) throw new DrydockError('USAGE', `${what} is required`);
-  return v;
 }
