@@ -33,12 +33,21 @@ export async function extractTar(tar: Readable, dest: string): Promise<void> {
   try {
     await pipeline(tar, child.stdin);
   } catch (e) {
-    child.kill('SIGKILL');
-    await exited.catch(() => undefined);
-    throw e;
+    // GNU tar stops reading at the end-of-archive marker, so record padding after it (tar-made
+    // layers have up to 10 KiB) can meet a closed pipe: that is success if tar itself succeeded.
+    if (!closedByReader(e)) {
+      child.kill('SIGKILL');
+      await exited.catch(() => undefined);
+      throw e;
+    }
   }
   const code = await exited;
   if (code !== 0) throw new Error(`tar: extracting layer failed (exit ${code}): ${Buffer.concat(err).toString().trim()}`);
+}
+
+function closedByReader(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
 /** Converts OCI whiteout files under `root` to overlay whiteouts, keeping directory mtimes. */
