@@ -107,7 +107,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     }, opts.signal);
     await explainer.save();
 
-    const target = solved.target;
+    // Layers a cache hit brings from a build where their stage was intermediate are still uncompressed.
+    const { compressForImage } = await import('../solver/compress.js');
+    const target = await compressForImage(ws, cache, solved.target);
+    solved.results.set(plan.target.index, target);
     const cacheInput = { store, cache, stages: [...solved.results.values()], target, platform, emit, signal: opts.signal };
     const config = await applyInlineCache(opts.cacheTo, withLabels(target.config, opts.labels), cacheInput);
     const { stageSize } = await import('../solver/solve.js');

@@ -6,7 +6,8 @@
 import type { Store } from '../store/index.js';
 import { MediaType, type Descriptor, type Digest, type ImageConfig, type Index, type Platform } from '../image/oci.js';
 import type { LayerRef } from '../graph/index.js';
-import { parseCompressionAttrs, pushTree, recompressLayer, remoteTarget } from '../cache/index.js';
+import { parseCompressionAttrs, pushTree, remoteTarget } from '../cache/index.js';
+import { recompressLayer } from '../image/layer.js';
 import type { OutputSpec } from './options.js';
 
 export interface OutputImage {

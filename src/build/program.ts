@@ -20,13 +20,23 @@ export function toSolveStages(plan: BuildPlan, opts: Pick<BuildOptions, 'noCache
       throw new DrydockError('USAGE', `--no-cache-filter: no stage named "${f}"`);
     }
   }
+  const inImage = imageStages(plan);
   return plan.stages.map((s) => ({
     index: s.index,
     name: stageLabel(s.index, s.name),
     base: s.base,
+    inImage: inImage.has(s.index),
     noCache: !!opts.noCache || filter.has(s.name ?? '') || filter.has(String(s.index)),
     location: { file: s.location.file, line: s.location.line },
   }));
+}
+
+/** The target and the stages it is built FROM (not those it only copies from): their layers are the image's. */
+function imageStages(plan: BuildPlan): Set<number> {
+  const byIndex = new Map<number, PlannedStage>(plan.stages.map((s) => [s.index, s]));
+  const out = new Set<number>();
+  for (let s = byIndex.get(plan.target.index); s; s = s.base.kind === 'stage' ? byIndex.get(s.base.index) : undefined) out.add(s.index);
+  return out;
 }
 
 export function makeDispatcher(plan: BuildPlan): Dispatcher {

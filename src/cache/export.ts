@@ -5,6 +5,7 @@
 import type { Store } from '../store/index.js';
 import type { ImageConfig, Platform } from '../image/oci.js';
 import { MediaType } from '../image/oci.js';
+import { gzipRecords } from '../solver/compress.js';
 import type { CacheKey, CacheRecord, StageResult } from '../graph/index.js';
 import type { StepCache } from '../solver/cache.js';
 import type { EventSink } from '../solver/events.js';
@@ -12,7 +13,7 @@ import { DrydockError } from '../util/errors.js';
 import { cacheArtifact } from './format.js';
 import { withInlineCache } from './inline.js';
 import { writeLayout } from './local.js';
-import { recompressLayer } from './recompress.js';
+import { recompressLayer } from '../image/layer.js';
 import { pushTree, remoteTarget } from './registry.js';
 import type { CacheMode, CacheSpec } from './spec.js';
 
@@ -64,6 +65,8 @@ export async function exportCaches(specs: CacheSpec[] | undefined, x: CacheExpor
 
 async function exportOne(spec: Exclude<CacheSpec, { type: 'inline' }>, x: CacheExportInput): Promise<void> {
   let records = await collectRecords(x, spec.mode ?? 'min');
+  // Intermediate stages' layers are stored uncompressed: a cache sent elsewhere gets them gzipped.
+  records = await gzipRecords(x.store, x.cache, records);
   if (spec.compression) {
     const to = spec.compression;
     records = await Promise.all(records.map(async (r) => (r.layer

@@ -10,6 +10,5 @@ export { openBuildCache, loadCacheSource, type CacheImportContext } from './impo
 export { exportCaches, applyInlineCache, collectRecords, type CacheExportInput } from './export.js';
 export { ImportingStepCache, type CacheSource } from './source.js';
 export { CACHE_ARTIFACT_TYPE, CACHE_CONFIG_MEDIA_TYPE, INLINE_CACHE_FIELD, type CacheConfig, type ExportedRecord } from './format.js';
-export { recompressLayer } from './recompress.js';
 export { pushTree, remoteTarget, type RemoteTarget } from './registry.js';
 export { walkTree, type ContentTree } from './tree.js';

@@ -5,6 +5,8 @@ import { HashingStream } from './digest.js';
 import { compressor, decompressor, through } from './compression.js';
 import { MediaType, layerCompression, type Compression, type Descriptor, type Digest } from './oci.js';
 
+const LAYER_TYPES: string[] = [MediaType.OciLayer, MediaType.OciLayerGzip, MediaType.OciLayerZstd, MediaType.DockerLayer, MediaType.DockerLayerGzip];
+
 export function decompress(src: Readable, compression: Compression): Readable {
   return through(src, decompressor(compression));
 }
@@ -18,6 +20,11 @@ export function layerMediaType(c: Compression, style: 'oci' | 'docker' = 'oci'):
 }
 
 export async function writeLayer(store: Store, tar: Readable, compression: Compression): Promise<{ descriptor: Descriptor; diffID: Digest }> {
+  if (compression === 'uncompressed') {
+    // The blob is the tar itself: its digest is the diffID (one hash, no second pass).
+    const { digest, size } = await store.content.writeStream(tar);
+    return { descriptor: { mediaType: layerMediaType(compression), digest, size }, diffID: digest };
+  }
   const diff = new HashingStream();
   const stream = through(through(tar, diff), compressor(compression));
   const { digest, size } = await store.content.writeStream(stream);
@@ -27,4 +34,18 @@ export async function writeLayer(store: Store, tar: Readable, compression: Compr
 /** The uncompressed tar stream of a stored layer (verified against its blob digest). */
 export function openLayerTar(store: Store, layer: Descriptor): Readable {
   return decompress(store.content.createReadStream(layer.digest), layerCompression(layer.mediaType));
+}
+
+/**
+ * A stored layer in `to` compression (itself when it already is, or when it is not a tar layer):
+ * decompress, compress again, store the new blob. The diffID does not change, so the image config
+ * (and the image ID) stay the same; only manifests' descriptors differ.
+ */
+export async function recompressLayer(store: Store, d: Descriptor, to: Compression, level?: number): Promise<Descriptor> {
+  if (!LAYER_TYPES.includes(d.mediaType)) return d;
+  const from = layerCompression(d.mediaType);
+  if (from === to) return d;
+  const { digest, size } = await store.content.writeStream(through(decompress(store.content.createReadStream(d.digest), from), compressor(to, level)));
+  const style = d.mediaType.startsWith('application/vnd.docker.') ? 'docker' : 'oci';
+  return { mediaType: layerMediaType(to, style), digest, size };
 }

@@ -26,6 +26,12 @@ export interface SolveStage {
   name: string;
   base: BaseSpec;
   noCache: boolean;
+  /**
+   * The stage's layers end up in the result image (it is the target or the target's base chain):
+   * they are gzipped as they are made. Other stages' layers are stored uncompressed, as BuildKit
+   * keeps its snapshots, and compressed only if an export needs them (compress.ts).
+   */
+  inImage?: boolean;
   /** The FROM line, for errors about the base. */
   location?: { file: string; line: number };
 }
@@ -106,7 +112,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
         await env.cache.touch(stepKey);
         env.emit({ type: 'step-cached', time: Date.now(), stage: stage.index, step: id });
       } else {
-        const layer = await layerStep(env.ws, link ? [] : layers, (rootfs) => execute(step, rootfs, id, stage.index, env));
+        const layer = await layerStep(env.ws, link ? [] : layers, (rootfs) => execute(step, rootfs, id, stage.index, env), stage.inImage === false ? 'uncompressed' : 'gzip');
         rec = { key: stepKey, created: new Date().toISOString(), createdBy: step.createdBy, layer };
         await env.cache.put(rec);
       }

@@ -5,6 +5,7 @@
 import type { Store } from '../store/index.js';
 import type { Snapshotter } from '../snapshot/index.js';
 import type { LayerRef } from '../graph/index.js';
+import type { Compression } from '../image/oci.js';
 import { openLayerTar, writeLayer } from '../image/layer.js';
 import { LayerSizes, teeMeasure } from './layer-size.js';
 
@@ -33,14 +34,18 @@ export async function viewLayers(ws: Workspace, layers: LayerRef[]) {
   return ws.snapshotter.view(layers.map((l) => l.diffID));
 }
 
-/** Run `work` in a writable snapshot on top of `layers`; its changes become the returned layer. */
-export async function layerStep(ws: Workspace, layers: LayerRef[], work: (rootfs: string) => Promise<void>): Promise<LayerRef> {
+/**
+ * Run `work` in a writable snapshot on top of `layers`; its changes become the returned layer,
+ * stored with `compression` (gzip for layers bound for an image; uncompressed for the layers of
+ * intermediate stages, which only the cache and the snapshotter read: see compress.ts).
+ */
+export async function layerStep(ws: Workspace, layers: LayerRef[], work: (rootfs: string) => Promise<void>, compression: Compression = 'gzip'): Promise<LayerRef> {
   await ensureLayers(ws, layers);
   const active = await ws.snapshotter.prepare(layers.map((l) => l.diffID));
   try {
     await work(active.rootfs);
     const { stream, size } = teeMeasure(active.diff({ sourceDateEpoch: ws.sourceDateEpoch }));
-    const { descriptor, diffID } = await writeLayer(ws.store, stream, 'gzip');
+    const { descriptor, diffID } = await writeLayer(ws.store, stream, compression);
     const bytes = await size;
     await active.commit(diffID);
     await ws.sizes.set(diffID, bytes);
