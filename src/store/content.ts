@@ -3,7 +3,7 @@
  * written to <root>/tmp, verified, fsynced and renamed into place, so a blob that exists is
  * complete. Reads verify the digest as the bytes go by.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
@@ -13,6 +13,7 @@ import { DrydockError } from '../util/errors.js';
 import type { Digest } from '../image/oci.js';
 import { HashingStream, digestHex, isDigest, sha256 } from '../image/digest.js';
 import { isNotFound, storeError, tempPath } from './fsutil.js';
+import { WriteBehindFile } from './write-behind.js';
 
 /** Called before a blob becomes visible (or is reused): protects it from a concurrent GC. */
 export interface WriteGuard {
@@ -105,8 +106,8 @@ export class ContentStore {
     const tmp = tempPath(this.tmpDir, 'blob');
     const hasher = new HashingStream();
     try {
-      await pipeline(src, hasher, createWriteStream(tmp, { flags: 'wx', mode: 0o644 }));
-      await fsyncFile(tmp);
+      // Synced as it goes and at its end (WriteBehindFile), before it is renamed into place.
+      await pipeline(src, hasher, new WriteBehindFile(tmp));
       const digest = hasher.digest();
       const size = hasher.size;
       if (expected.size !== undefined && expected.size !== size) {
@@ -142,16 +143,6 @@ export class ContentStore {
       const d = `sha256:${n}`;
       if (isDigest(d)) yield d;
     }
-  }
-}
-
-/** fsync is per inode on Linux: syncing through a new descriptor flushes what the stream wrote. */
-async function fsyncFile(p: string): Promise<void> {
-  const fh = await open(p, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }
 
