@@ -5,7 +5,9 @@
 import type { Store } from '../store/index.js';
 import type { Snapshotter } from '../snapshot/index.js';
 import type { LayerRef } from '../graph/index.js';
-import type { Compression } from '../image/oci.js';
+import type { Compression, Descriptor, Platform } from '../image/oci.js';
+import { resolveImage } from '../image/resolve.js';
+import { DrydockError } from '../util/errors.js';
 import { openLayerTar, writeLayer } from '../image/layer.js';
 import { LayerSizes, teeMeasure } from './layer-size.js';
 
@@ -26,6 +28,24 @@ export async function ensureLayers(ws: Workspace, layers: LayerRef[]): Promise<v
       return stream;
     });
   }
+}
+
+/**
+ * Unpacks an image's layers for `platform` (the host's by default), as `docker pull` and
+ * `docker load` leave an image ready to build on. An image with no manifest for the platform is
+ * left packed: nothing here could run it.
+ */
+export async function unpackImage(store: Store, target: Descriptor, platform?: Platform): Promise<void> {
+  let img;
+  try {
+    img = await resolveImage(store, target, platform);
+  } catch (e) {
+    if (e instanceof DrydockError && e.code === 'NOT_FOUND') return;
+    throw e;
+  }
+  const { openSnapshotter } = await import('../snapshot/index.js');
+  const ws = { store, snapshotter: await openSnapshotter(store.root), sizes: new LayerSizes(store.root) };
+  await ensureLayers(ws, img.manifest.layers.map((descriptor, i) => ({ descriptor, diffID: img.config.rootfs.diff_ids[i]! })));
 }
 
 /** A read-only view of `layers` (COPY --from sources). */

@@ -16,8 +16,9 @@ export function register(program: Command): void {
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image')
     .option('--tls-verify <bool>', 'require HTTPS and verify certificates (false also allows plain HTTP)', parseBool)
     .option('-q, --quiet', 'print only the image reference')
+    .option('--no-unpack', 'leave the layers packed until a build needs them (saves disk space)')
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<{ root?: string; platform?: string; tlsVerify?: boolean; quiet?: boolean }>();
+      const opts = cmd.optsWithGlobals<{ root?: string; platform?: string; tlsVerify?: boolean; quiet?: boolean; unpack: boolean }>();
       const [{ openStore }, { pullImage }, { parsePlatform, parseReference, DrydockError }] = await Promise.all([
         import('../../store/index.js'), import('../../registry/index.js'), imageAndErrors(),
       ]);
@@ -37,6 +38,8 @@ export function register(program: Command): void {
       };
       const store = await openStore(opts.root);
       const res = await pullImage(store, ref, { platform, tlsVerify: opts.tlsVerify, onProgress });
+      // Ready to build on, as docker leaves a pulled image: its layers unpacked in the snapshotter.
+      if (opts.unpack) await (await import('../../solver/workspace.js')).unpackImage(store, res.target, platform);
       out(`Digest: ${res.target.digest}`);
       out(`Status: ${downloaded ? 'Downloaded newer image' : 'Image is up to date'} for ${r.familiar()}`);
       process.stdout.write(`${res.ref}\n`);
