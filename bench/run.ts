@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatSeconds, median, timeCommand } from './measure.js';
-import { buildkitSide, drydockSide, drydockCli, prepareBaseRoot, prepareUnpackedRoot, type Side } from './sides.js';
+import { buildkitSide, drydockSide, drydockCli, prepareBaseRoot, prepareBasesArchive, type Side } from './sides.js';
 import { scenarios } from './scenarios.js';
 
 const { values: args } = parseArgs({
@@ -47,10 +47,12 @@ const sides: Side[] = [];
 const rows: Row[] = [];
 try {
   log(`work dir ${work}; preparing base images`);
-  const baseRoot = await prepareBaseRoot(path.join(work, 'base-root'));
-  const unpacked = await prepareUnpackedRoot(baseRoot, path.join(work, 'unpacked-root'));
-  sides.push(drydockSide(cli, { blobs: baseRoot, unpacked }, path.join(work, 'drydock-root')));
-  if (!args['no-buildkit']) sides.push(await buildkitSide(baseRoot, path.join(work, 'docker')));
+  const archive = await prepareBasesArchive(work);
+  // Loaded by this checkout's CLI (`--drydock` may name one older than `load --no-unpack`).
+  const loaded = await prepareBaseRoot(drydockCli(), archive, path.join(work, 'loaded-root'), { unpack: true });
+  const packed = await prepareBaseRoot(drydockCli(), archive, path.join(work, 'packed-root'), { unpack: false });
+  sides.push(drydockSide(cli, { loaded, packed }, path.join(work, 'drydock-root')));
+  if (!args['no-buildkit']) sides.push(await buildkitSide(archive));
 
   // What a process start costs on this machine, beside which drydock's no-op is judged.
   const startup = { node: [] as number[], drydock: [] as number[] };

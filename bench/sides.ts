@@ -1,19 +1,14 @@
 /**
  * The two builders under test, behind one interface: drydock (the compiled CLI, as a user runs
  * it) and BuildKit (Debian's docker.io 20.10, a private dockerd with a warm daemon). Both start
- * from the same base images: the test fixtures, imported into a drydock root and `docker load`ed
- * from a `saveImages` archive of that root.
+ * from the same base images: the test fixtures, saved to one archive that each builder loads.
  */
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { openStore } from '../src/store/index.js';
 import { saveImages } from '../src/image/archive/index.js';
-import { resolveImage } from '../src/image/resolve.js';
-import { openSnapshotter } from '../src/snapshot/index.js';
-import { ensureLayers } from '../src/solver/workspace.js';
-import { LayerSizes } from '../src/solver/layer-size.js';
 import { fixtureImage, type FixtureName } from '../test/helpers/fixtures.js';
 import { startDockerd, type DockerdFixture } from '../test/helpers/dockerd.js';
 import { repoRoot } from '../test/helpers/paths.js';
@@ -22,10 +17,10 @@ import { run, timeCommand, type Timed } from './measure.js';
 export interface Side {
   name: 'drydock' | 'buildkit';
   /**
-   * Forget every build result and cache: only the base images are left. `unpacked`: with their
-   * layers already unpacked, as `docker load` leaves them (drydock unpacks on first use).
+   * Forget every build result and cache: only the base images are left, as loaded. `packed`:
+   * drydock's were loaded with `--no-unpack`, so the build unpacks them (docker has no such mode).
    */
-  reset(opts?: { unpacked?: boolean }): Promise<void>;
+  reset(opts?: { packed?: boolean }): Promise<void>;
   /** One `build -q -t TAG CTX`, timed from the CLI's start to its exit. */
   build(ctx: string, tag: string): Promise<Timed>;
   close(): Promise<void>;
@@ -44,29 +39,31 @@ export function drydockCli(checkout: string = repoRoot): string {
   return path.join(checkout, 'bin', 'drydock.js');
 }
 
-/** A drydock root holding only the base images; each reset hard-links a fresh copy of it. */
-export async function prepareBaseRoot(dir: string): Promise<string> {
-  const store = await openStore(dir);
+/**
+ * The base images as one `docker save`-format archive, from the test fixtures: both builders get
+ * their bases by loading this same file (`docker load`, `drydock load`).
+ */
+export async function prepareBasesArchive(work: string): Promise<string> {
+  const store = await openStore(path.join(work, 'fixtures-root'));
   for (const [name, ref] of BASES) await fixtureImage(store, name, ref);
-  return dir;
+  const tar = path.join(work, 'bases.tar');
+  await pipeline(await saveImages(store, BASES.map(([, ref]) => ref), 'docker'), createWriteStream(tar));
+  return tar;
 }
 
-/** A copy of `baseRoot` whose base image layers are also unpacked in the snapshotter. */
-export async function prepareUnpackedRoot(baseRoot: string, dir: string): Promise<string> {
-  await run(['cp', '-al', baseRoot, dir]);
-  const store = await openStore(dir);
-  const ws = { store, snapshotter: await openSnapshotter(dir), sizes: new LayerSizes(dir) };
-  for (const [, ref] of BASES) {
-    const img = await resolveImage(store, (await store.images.get(ref))!.target);
-    await ensureLayers(ws, img.manifest.layers.map((descriptor, i) => ({ descriptor, diffID: img.config.rootfs.diff_ids[i]! })));
-  }
+/**
+ * A drydock root with the bases as `drydock load` leaves them (layers unpacked, as `docker load`
+ * leaves docker's), or with `--no-unpack` (blobs only: a build unpacks on first use).
+ */
+export async function prepareBaseRoot(cli: string, archive: string, dir: string, opts: { unpack: boolean }): Promise<string> {
+  await run([process.execPath, cli, '--root', dir, 'load', ...(opts.unpack ? [] : ['--no-unpack']), '-i', archive]);
   return dir;
 }
 
 /** Writes dirty pages out, so a reset's deletions and copies do not slow the measured build. */
 const settle = () => run(['sync']);
 
-export function drydockSide(cli: string, bases: { blobs: string; unpacked: string }, root: string): Side {
+export function drydockSide(cli: string, bases: { loaded: string; packed: string }, root: string): Side {
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // the bench may run under tsx; the CLI must not
   return {
@@ -74,7 +71,7 @@ export function drydockSide(cli: string, bases: { blobs: string; unpacked: strin
     async reset(opts) {
       await rm(root, { recursive: true, force: true });
       // Blobs and unpacked layers are immutable, so hard links give a fresh root cheaply.
-      await run(['cp', '-al', opts?.unpacked ? bases.unpacked : bases.blobs, root]);
+      await run(['cp', '-al', opts?.packed ? bases.packed : bases.loaded, root]);
       await settle();
     },
     build: (ctx, tag) => timeCommand([process.execPath, cli, '--root', root, 'build', '-q', '-t', tag, ctx], { env }),
@@ -84,18 +81,14 @@ export function drydockSide(cli: string, bases: { blobs: string; unpacked: strin
   };
 }
 
-/** Starts a private dockerd and loads the bases from `baseRoot` into it. */
-export async function buildkitSide(baseRoot: string, work: string): Promise<Side> {
+/** Starts a private dockerd and loads the bases archive into it. */
+export async function buildkitSide(archive: string): Promise<Side> {
   if (!existsSync(DOCKER)) throw new Error(`${DOCKER} is missing: run scripts/setup.sh --test (Debian package docker.io)`);
   const dockerd: DockerdFixture = await startDockerd();
   const env = { ...process.env, ...dockerd.env, DOCKER_BUILDKIT: '1' };
   const docker = (args: string[]) => run([DOCKER, ...args], { env });
   try {
-    await mkdir(work, { recursive: true });
-    const tar = path.join(work, 'bases.tar');
-    await pipeline(await saveImages(await openStore(baseRoot), BASES.map(([, ref]) => ref), 'docker'), createWriteStream(tar));
-    await docker(['load', '-q', '-i', tar]);
-    await rm(tar);
+    await docker(['load', '-q', '-i', archive]);
   } catch (e) {
     await dockerd.stop();
     throw e;
