@@ -189,3 +189,21 @@ test('auto picks overlay on this host', async () => {
   const root = await mkdtemp(path.join(os.tmpdir(), 'drydock-auto-'));
   assert.equal((await openSnapshotter(root)).driver, 'overlay');
 });
+
+test('a step snapshot is mounted volatile (no syncfs on unmount), a view is read-only overlay', async () => {
+  const s = await open('overlay');
+  const options = async (mnt: string) => {
+    const line = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').find((l) => l.split(' ')[4] === mnt);
+    assert.ok(line, `${mnt} is not mounted`);
+    // Newer kernels show it as fsync=volatile.
+    return line.split(' - ')[1]!.split(' ')[2]!.split(',').map((o) => (o === 'fsync=volatile' ? 'volatile' : o));
+  };
+  const a = live(await s.prepare([BASE]));
+  assert.ok((await options(a.rootfs)).includes('volatile'));
+  const v = await s.view([BASE]);
+  try {
+    assert.ok(!(await options(v.path)).includes('volatile'));
+  } finally {
+    await v.release();
+  }
+});
