@@ -33,3 +33,5 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
   npm ci --no-audit --no-fund --loglevel=error
 fi
 npx tsc -p .
+# The CLI as one script (bin/drydock.js runs it with a V8 code cache); see scripts/bundle.cjs.
+node scripts/bundle.cjs

@@ -33,6 +33,21 @@ const commands: Record<string, Loader> = {
 };
 const aliases: Record<string, string> = { rmi: 'rm' };
 
+/** Every name argv may start with (subcommands and aliases): bin/drydock.js keys its code cache by them. */
+export const commandNames: readonly string[] = [...Object.keys(commands), ...Object.keys(aliases)];
+
+/** The whole process: `bin/drydock.js` calls this from the bundle, `run.ts` from the modules. */
+export async function runCli(argv: string[]): Promise<void> {
+  // `drydock images | head`: the reader went away; stop quietly, as other CLIs do.
+  for (const s of [process.stdout, process.stderr]) {
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
+  process.exitCode = await main(argv);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('drydock')
     .description('Build OCI container images from Dockerfiles, without a daemon.')
