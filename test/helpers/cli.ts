@@ -1,6 +1,7 @@
 /**
  * runDrydock(): runs the real CLI in a child process. From source (tsx) it runs
- * `node --import tsx src/cli/run.ts`; in the compiled suite `node dist/src/cli/run.js`.
+ * `node --import tsx src/cli/run.ts`; in the compiled suite `node bin/drydock.js`, as users do
+ * (the bundle with its code cache, see scripts/bundle.cjs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -28,7 +29,7 @@ function command(args: string[], opts: RunOptions): { argv: string[]; env: NodeJ
   // tsx by absolute URL: the child's cwd may be anywhere (a build context, a temp dir).
   const entry = runningFromSource
     ? ['--import', pathToFileURL(createRequire(path.join(repoRoot, 'package.json')).resolve('tsx')).href, path.join(repoRoot, 'src/cli/run.ts')]
-    : [path.join(repoRoot, 'dist/src/cli/run.js')];
+    : [path.join(repoRoot, 'bin/drydock.js')];
   const argv = [...entry, ...(opts.root ? ['--root', opts.root] : []), ...args];
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   // The runner's own flags (e.g. --test) must not leak into the child.
