@@ -20,14 +20,14 @@ const bundleFile = path.join(root, 'dist', 'bundle', 'drydock.cjs');
 const HEADER = '// drydock bundle ';
 
 /** True when dist/bundle/drydock.cjs is there and was made from the current dist/. */
-function freshBundle() {
+async function freshBundle() {
   const bundle = fs.statSync(bundleFile, { throwIfNoEntry: false });
   const tsc = fs.statSync(path.join(root, 'dist', '.tsbuildinfo'), { throwIfNoEntry: false });
   if (bundle && (!tsc || bundle.mtimeMs >= tsc.mtimeMs)) return true;
   // A source checkout where tsc ran since: bundle again, once (esbuild is a devDependency).
   if (!tsc) return false;
   try {
-    require(path.join(root, 'scripts', 'bundle.cjs')).bundleSync({ quiet: true });
+    await require(path.join(root, 'scripts', 'bundle.cjs')).bundle({ quiet: true });
     return true;
   } catch {
     return false;
@@ -93,7 +93,12 @@ function runBundle(argv) {
   const dirs = cacheDirs();
   const names = word ? [`${prefix}${word}.cache`, `${prefix}other.cache`] : [`${prefix}other.cache`];
   const [used, cachedData] = readCache(dirs, names);
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundleFile, cachedData });
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundleFile,
+    cachedData,
+    // scripts/bundle.cjs turns import() into require(); should one slip through, Node's loader takes it.
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, createRequire(bundleFile), mod, bundleFile, path.dirname(bundleFile));
   const cli = mod.exports;
@@ -106,8 +111,8 @@ function runBundle(argv) {
   return cli.runCli(argv);
 }
 
-function start(argv) {
-  if (process.env.DRYDOCK_NO_BUNDLE !== '1' && freshBundle()) return runBundle(argv);
+async function start(argv) {
+  if (process.env.DRYDOCK_NO_BUNDLE !== '1' && await freshBundle()) return runBundle(argv);
   return import(require('node:url').pathToFileURL(path.join(root, 'dist', 'src', 'cli', 'run.js')).href);
 }
 

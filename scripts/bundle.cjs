@@ -8,7 +8,7 @@
  *
  *   node scripts/bundle.cjs     (run by `npm run build` and scripts/setup.sh, after tsc)
  *
- * CommonJS so that bin/drydock.js can call bundleSync() when tsc ran after the last bundle.
+ * CommonJS so that bin/drydock.js can call bundle() when tsc ran after the last bundle.
  */
 'use strict';
 const { createHash } = require('node:crypto');
@@ -22,12 +22,33 @@ const bundleFile = path.join(root, 'dist', 'bundle', 'drydock.cjs');
 const HEADER = '// drydock bundle ';
 
 /**
+ * esbuild leaves `import('node:fs')` (a builtin, or an external package) as it is, and an
+ * import() in a vm.Script needs Node's ES module loader. Such imports load through require()
+ * instead, wrapped as a namespace (named exports and `default`), as import() would give.
+ */
+const requireDynamicExternals = {
+  name: 'require-dynamic-externals',
+  setup(build) {
+    const { builtinModules } = require('node:module');
+    const external = new Set([...builtinModules, 'undici']);
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !external.has(args.path.replace(/^node:/, ''))) return undefined;
+      return { path: args.path, namespace: 'require-dynamic' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'require-dynamic' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Writes the bundle (atomically: a concurrent reader sees the old or the new file, whole).
  * Returns its content hash, which keys the code caches made from it.
  */
-function bundleSync({ quiet = false, outFile = bundleFile } = {}) {
+async function bundle({ quiet = false, outFile = bundleFile } = {}) {
   const esbuild = require('esbuild');
-  const result = esbuild.buildSync({
+  const result = await esbuild.build({
     entryPoints: [path.join(root, 'dist', 'src', 'cli', 'main.js')],
     bundle: true,
     platform: 'node',
@@ -36,6 +57,7 @@ function bundleSync({ quiet = false, outFile = bundleFile } = {}) {
     // The registry client is half the bytes and only push/pull/login need it: it loads from
     // node_modules when they do.
     external: ['undici'],
+    plugins: [requireDynamicExternals],
     write: false,
     logLevel: quiet ? 'silent' : 'error',
     legalComments: 'none',
@@ -51,6 +73,10 @@ function bundleSync({ quiet = false, outFile = bundleFile } = {}) {
   return hash;
 }
 
-module.exports = { bundleSync, bundleFile, HEADER };
+module.exports = { bundle, bundleFile, HEADER };
 
-if (require.main === module) bundleSync();
+if (require.main === module) {
+  bundle().catch(() => {
+    process.exitCode = 1; // esbuild has printed why
+  });
+}

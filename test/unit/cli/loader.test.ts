@@ -19,7 +19,7 @@ const loader = require(path.join(repoRoot, 'bin', 'drydock.js')) as {
   readCache(dirs: string[], names: string[]): [string | undefined, Buffer | undefined];
   writeCache(dirs: string[], name: string, data: Buffer, prefix: string): boolean;
 };
-const bundler = require(path.join(repoRoot, 'scripts', 'bundle.cjs')) as { bundleSync(o: { quiet?: boolean; outFile?: string }): string };
+const bundler = require(path.join(repoRoot, 'scripts', 'bundle.cjs')) as { bundle(o: { quiet?: boolean; outFile?: string }): Promise<string> };
 
 const HASH = 'ab'.repeat(16);
 
@@ -77,7 +77,9 @@ test('a packaged copy runs from its bundle, caches per command, survives a bad c
     symlinkSync(path.join(repoRoot, 'dist', 'src'), path.join(pkg, 'dist', 'src'));
     symlinkSync(path.join(repoRoot, 'node_modules'), path.join(pkg, 'node_modules'));
     const bundleDir = path.join(pkg, 'dist', 'bundle');
-    const hash = bundler.bundleSync({ quiet: true, outFile: path.join(bundleDir, 'drydock.cjs') });
+    const hash = await bundler.bundle({ quiet: true, outFile: path.join(bundleDir, 'drydock.cjs') });
+    // Dynamic imports of builtins and externals became require(): no ES module loader in a vm.Script.
+    assert.doesNotMatch(readFileSync(path.join(bundleDir, 'drydock.cjs'), 'latin1'), /\bimport\(["']/);
     const cli = path.join(pkg, 'bin', 'drydock.js');
     const env = { XDG_CACHE_HOME: path.join(pkg, 'xdg') };
     const caches = () => readdirSync(bundleDir).filter((f) => f.endsWith('.cache')).sort();
