@@ -5,14 +5,15 @@
  * entries; .dockerignore'd and --exclude'd entries do not count; wildcards select as COPY does.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, type BigIntStats } from 'node:fs';
-import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
+import { createReadStream, lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import type { Digest } from '../image/oci.js';
 // Modules, not the fileop index: hashing runs on every rebuild, the copying code need not load.
 import { PatternMatcher } from '../fileop/patterns.js';
 import { hiddenByIgnore, selectSource } from '../fileop/sources.js';
 import { resolveInRoot } from '../fileop/paths.js';
+import { Pacer, SMALL_FILE, readWholeSync } from '../util/sync-fs.js';
 import type { BuildContext } from './open.js';
+import type { ContentCache } from './contents.js';
 import { HashMemo } from './memo.js';
 
 export interface HashOptions {
@@ -38,8 +39,8 @@ interface Found {
   content?: string;
 }
 
-const CONCURRENCY = 16;
-const SMALL_FILE = 256n * 1024n;
+// Large files are streamed, this many at a time; small ones are read with synchronous calls.
+const CONCURRENCY = 4;
 
 export async function hashSources(ctx: BuildContext, sources: string[], opts: HashOptions = {}): Promise<HashResult> {
   const memo = await HashMemo.load(opts.memoPath);
@@ -49,19 +50,20 @@ export async function hashSources(ctx: BuildContext, sources: string[], opts: Ha
   const stats = { read: 0, memoHits: 0 };
   const top = createHash('sha256');
   const files: HashResult['files'] = [];
+  const pacer = new Pacer();
   for (const source of sources) {
     top.update(`src:${source}\n`);
     const selections = await selectSource(ctx.root, source, { ignore, followLinks, parents: opts.parents });
     for (const sel of selections) {
       const start = await resolveInRoot(ctx.root, sel.path, { followLast: followLinks });
       const found: Found[] = [];
-      const walker = new Walker(ctx.root, found, sel.include, exclude, ignore);
+      const walker = new Walker(ctx.root, found, pacer, sel.include, exclude, ignore);
       await walker.visit(start, '');
       found.sort((a, b) => (a.sub < b.sub ? -1 : a.sub > b.sub ? 1 : 0));
-      await digestContents(found, memo, stats);
+      await digestContents(found, memo, stats, pacer, ctx.contents);
       const h = createHash('sha256');
       for (const f of found) {
-        const d = await entryDigest(f);
+        const d = entryDigest(f);
         h.update(`${f.sub}\0${d}\n`);
         files.push({ path: relPath(ctx.root, f.abs), digest: d });
       }
@@ -78,6 +80,7 @@ class Walker {
   constructor(
     private readonly root: string,
     private readonly out: Found[],
+    private readonly pacer: Pacer,
     private readonly include?: PatternMatcher,
     private readonly exclude?: PatternMatcher,
     private readonly ignore?: BuildContext['dockerignore'],
@@ -92,43 +95,52 @@ class Walker {
       skipped = !included || !!this.exclude?.matches(sub) || hiddenByIgnore(this.ignore, this.root, abs, false);
       if (skipped && !this.include && !this.mayUnexclude) return;
     }
-    const st = await lstat(abs, { bigint: true });
+    await this.pacer.pace();
+    const st = lstatSync(abs, { bigint: true });
     if (!st.isDirectory()) {
       if (!skipped) this.out.push({ abs, sub, st });
       return;
     }
     if (!skipped) this.out.push({ abs, sub, st });
     if (skipped && this.include && !this.include.mayMatchBelow(sub)) return;
-    const names = await readdir(abs);
-    // siblings in parallel; the caller sorts what was found
-    for (let i = 0; i < names.length; i += CONCURRENCY) {
-      await Promise.all(names.slice(i, i + CONCURRENCY).map((n) => this.visit(`${abs}/${n}`, sub === '' ? n : `${sub}/${n}`)));
-    }
+    // the caller sorts what was found
+    for (const n of readdirSync(abs)) await this.visit(`${abs}/${n}`, sub === '' ? n : `${sub}/${n}`);
   }
 }
 
-async function digestContents(found: Found[], memo: HashMemo, stats: HashResult['stats']): Promise<void> {
-  const todo = found.filter((f) => f.st.isFile());
+async function digestContents(found: Found[], memo: HashMemo, stats: HashResult['stats'], pacer: Pacer, contents?: ContentCache): Promise<void> {
+  const large: Found[] = [];
+  const done = (f: Found, digest: string) => {
+    stats.read++;
+    f.content = digest;
+    memo.set(f.abs, f.st, digest);
+  };
+  for (const f of found) {
+    if (!f.st.isFile()) continue;
+    const known = memo.get(f.abs, f.st);
+    if (known) {
+      stats.memoHits++;
+      f.content = known;
+      continue;
+    }
+    // Small files in one synchronous read; kept for the COPY that may follow.
+    const data = f.st.size <= BigInt(SMALL_FILE) ? readWholeSync(f.abs, Number(f.st.size)) : undefined;
+    if (data) {
+      done(f, createHash('sha256').update(data).digest('hex'));
+      contents?.put(f.abs, f.st, data);
+      await pacer.pace();
+    } else large.push(f); // or it changed size since its lstat: the stream reads what is there now
+  }
   let next = 0;
   const worker = async () => {
-    while (next < todo.length) {
-      const f = todo[next++]!;
-      const known = memo.get(f.abs, f.st);
-      if (known) {
-        stats.memoHits++;
-        f.content = known;
-        continue;
-      }
+    while (next < large.length) {
+      const f = large[next++]!;
       const h = createHash('sha256');
-      // Small files in one read: a stream per file (and its 64 KiB buffer) dominates a context of many.
-      if (f.st.size <= SMALL_FILE) h.update(await readFile(f.abs));
-      else for await (const chunk of createReadStream(f.abs)) h.update(chunk as Buffer);
-      stats.read++;
-      f.content = h.digest('hex');
-      memo.set(f.abs, f.st, f.content);
+      for await (const chunk of createReadStream(f.abs)) h.update(chunk as Buffer);
+      done(f, h.digest('hex'));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, large.length) }, worker));
 }
 
 function typeOf(st: BigIntStats): string {
@@ -141,8 +153,8 @@ function typeOf(st: BigIntStats): string {
   return 'socket';
 }
 
-async function entryDigest(f: Found): Promise<string> {
-  const link = f.st.isSymbolicLink() ? await readlink(f.abs) : '';
+function entryDigest(f: Found): string {
+  const link = f.st.isSymbolicLink() ? readlinkSync(f.abs) : '';
   const header = [typeOf(f.st), (f.st.mode & 0o7777n).toString(8), `${f.st.uid}:${f.st.gid}`, link, f.content ?? ''].join('\0');
   return createHash('sha256').update(header).digest('hex');
 }

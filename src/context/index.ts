@@ -8,3 +8,4 @@ export { openContext, type BuildContext, type ContextSource } from './open.js';
 export { loadDockerignore, parseDockerignore, createIgnoreMatcher, type IgnoreMatcher } from './dockerignore.js';
 export { hashSources, type HashOptions, type HashResult } from './hash.js';
 export { HashMemo } from './memo.js';
+export { ContentCache } from './contents.js';

@@ -8,11 +8,14 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { DrydockError } from '../util/errors.js';
 import { loadDockerignore, type IgnoreMatcher } from './dockerignore.js';
+import { ContentCache } from './contents.js';
 
 export interface BuildContext {
   /** A directory holding the context's files. */
   root: string;
   dockerignore: IgnoreMatcher;
+  /** Small files' bytes read by hashSources, for the copy that follows (see contents.ts). */
+  contents?: ContentCache;
   release(): Promise<void>;
 }
 
@@ -28,7 +31,8 @@ export async function openContext(source: ContextSource, opts: { dockerfilePath?
       throw new DrydockError('CONTEXT', `unable to prepare context: path ${JSON.stringify(source.dir)} not found`, { cause: e });
     }
     const dockerignore = await loadDockerignore(root, opts.dockerfilePath);
-    return { root, dockerignore, release: async () => {} };
+    const contents = new ContentCache();
+    return { root, dockerignore, contents, release: async () => contents.clear() };
   }
   const root = await mkdtemp(`${tmpdir()}/drydock-context-`);
   const release = () => rm(root, { recursive: true, force: true });
@@ -38,7 +42,8 @@ export async function openContext(source: ContextSource, opts: { dockerfilePath?
     const [{ extractTar }, { decompress, detectCompression }] = await Promise.all([import('../fileop/archive.js'), import('../fileop/decompress.js')]);
     await extractTar(decompress(stream, detectCompression(head)), root);
     const dockerignore = await loadDockerignore(root, opts.dockerfilePath);
-    return { root, dockerignore, release };
+    const contents = new ContentCache();
+    return { root, dockerignore, contents, release: () => (contents.clear(), release()) };
   } catch (e) {
     await release();
     if (e instanceof DrydockError) throw e;

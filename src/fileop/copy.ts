@@ -14,7 +14,7 @@ import { resolveChown, type Owner } from './owner.js';
 import { baseName, cleanPath, cleanSourcePath, isNotFound, resolveInRoot, splitPath } from './paths.js';
 import { PatternMatcher, type IgnoreMatcher } from './patterns.js';
 import { selectSource, type Selection } from './sources.js';
-import { TreeCopier } from './tree.js';
+import { TreeCopier, type ContentSource } from './tree.js';
 import { copyXattrs } from './xattr.js';
 
 export interface CopyOptions {
@@ -49,6 +49,8 @@ export interface CopyOptions {
    * context files arrive as 0:0, so leave this unset for the build context.
    */
   keepOwnership?: boolean;
+  /** Bytes of srcRoot's files read before (the context's, while hashing), instead of reading them again. */
+  contents?: ContentSource;
 }
 
 export async function copyInto(opts: CopyOptions): Promise<void> {
@@ -119,6 +121,7 @@ async function copyIntoUnscrubbed(opts: CopyOptions, scratch: string[]): Promise
       exclude,
       ignore: sel.heredoc ? undefined : ignore,
       ignoreRoot: opts.srcRoot,
+      contents: sel.heredoc ? undefined : opts.contents,
     });
     await copier.copy(srcFollowed, '', target, false);
     await copyXattrs(srcFollowed, record);

@@ -6,6 +6,7 @@
  * expanded words and resolved `dest` against WORKDIR.
  */
 export { copyInto, type CopyOptions } from './copy.js';
+export type { ContentSource } from './tree.js';
 export { fetchURL, urlFileName, type FetchOptions } from './fetch.js';
 export { isArchive, extractTar, type ExtractOptions } from './archive.js';
 export { parseChmod, applyChmod, type Chmod } from './mode.js';

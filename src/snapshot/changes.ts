@@ -3,7 +3,7 @@
  * Order is the tar's order: depth first, a directory before its children, siblings by byte
  * order of their names, a deletion at the place of the name it deletes.
  */
-import type { BigIntStats } from 'node:fs';
+import { readdirSync, type BigIntStats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isOverlayXattr, type Xattrs } from './xattr.js';
 
@@ -30,6 +30,15 @@ export function compareNames(a: string, b: string): number {
 
 export async function sortedNames(dir: string): Promise<string[]> {
   return (await readdir(dir)).sort(compareNames);
+}
+
+export function sortedNamesSync(dir: string): string[] {
+  return readdirSync(dir).sort(compareNames);
+}
+
+/** `out.push(...items)` without one call argument per item (which overflows the stack past ~100,000). */
+export function append<T>(out: T[], items: readonly T[]): void {
+  for (const item of items) out.push(item);
 }
 
 export function join(rel: string, name: string): string {

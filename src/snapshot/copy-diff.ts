@@ -10,7 +10,7 @@ import type { BigIntStats } from 'node:fs';
 import { lstat, open, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { dumpXattrs, type Xattrs } from './xattr.js';
-import { type Change, join, layerXattrs, sameDirMeta, sameXattrs, sortedNames } from './changes.js';
+import { type Change, append, join, layerXattrs, sameDirMeta, sameXattrs, sortedNames } from './changes.js';
 
 export interface RecordedEntry {
   stat: BigIntStats;
@@ -107,7 +107,10 @@ export async function copyChanges(root: string, state: TreeState): Promise<Chang
         const opaque = !!old && (!old.stat.isDirectory() || !sameInode(old.stat, st));
         const children = await visit(p, fresh || opaque, pass);
         const changed = !old || opaque || children.length > 0 || !sameDirMeta(st, old.stat) || !sameXattrs(cur.xattrs, old.xattrs);
-        if (changed) out.push({ ...cur, opaque }, ...children);
+        if (changed) {
+          out.push({ ...cur, opaque });
+          append(out, children);
+        }
         continue;
       }
       const changed = !old || (pass === 2 && linked.has(st.ino)) || (await fileChanged(cur, old));

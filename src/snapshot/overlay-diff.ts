@@ -4,11 +4,12 @@
  * a char 0/0 device is a deletion; a directory is a change when it is opaque, new, has other
  * metadata than the lower one it hides, or contains changes.
  */
-import type { BigIntStats } from 'node:fs';
-import { lstat, readlink } from 'node:fs/promises';
+import { lstatSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
+import { Pacer } from '../util/sync-fs.js';
 import { OPAQUE_XATTR, dumpXattrs, type Xattrs } from './xattr.js';
-import { type Change, isWhiteout, join, layerXattrs, sameDirMeta, sameXattrs, sortedNames } from './changes.js';
+import { type Change, append, isWhiteout, join, layerXattrs, sameDirMeta, sameXattrs, sortedNamesSync } from './changes.js';
 
 export interface LowerLayer {
   /** The layer's directory (overlay format). */
@@ -45,21 +46,24 @@ export async function lowerEntry(lowers: LowerLayer[], rel: string): Promise<{ s
   return undefined;
 }
 
+// The upperdir is walked with synchronous calls (paced): one entry per file written, most of them small.
 export async function overlayChanges(upper: string, lowers: LowerLayer[]): Promise<Change[]> {
   const xattrs = await dumpXattrs(upper);
+  const pacer = new Pacer();
   const visit = async (rel: string): Promise<Change[]> => {
     const out: Change[] = [];
-    for (const name of await sortedNames(path.join(upper, rel))) {
+    for (const name of sortedNamesSync(path.join(upper, rel))) {
       const p = join(rel, name);
       const source = path.join(upper, p);
-      const st = await lstat(source, { bigint: true });
+      await pacer.pace();
+      const st = lstatSync(source, { bigint: true });
       if (isWhiteout(st)) {
         out.push({ kind: 'delete', path: p });
         continue;
       }
       const all = xattrs.get(source);
       const entry: Change = { kind: 'add', path: p, source, stat: st, xattrs: layerXattrs(all) };
-      if (st.isSymbolicLink()) entry.linkTarget = await readlink(source);
+      if (st.isSymbolicLink()) entry.linkTarget = readlinkSync(source);
       if (!st.isDirectory()) {
         out.push(entry);
         continue;
@@ -67,7 +71,8 @@ export async function overlayChanges(upper: string, lowers: LowerLayer[]): Promi
       const opaque = all?.get(OPAQUE_XATTR)?.toString() === 'y';
       const children = await visit(p);
       if (opaque || children.length > 0 || (await dirDiffers(lowers, p, st, entry.xattrs))) {
-        out.push({ ...entry, opaque }, ...children);
+        out.push({ ...entry, opaque });
+        append(out, children);
       }
     }
     return out;

@@ -1,13 +1,14 @@
 /**
- * Changes → an uncompressed OCI layer tar, streamed (file bodies are read in chunks, never
- * buffered whole). Deterministic: only mode, owner, size, mtime (whole seconds, clamped to
- * SOURCE_DATE_EPOCH), type, link target, device numbers and xattrs go in; no user or group
- * names, atime or ctime. Whiteouts are empty files with mode 0 and mtime 0, as containerd writes
- * them; an opaque marker carries its directory's mode, owner and mtime, as BuildKit's layers do. Hard links within the layer become link entries.
+ * Changes → an uncompressed OCI layer tar, streamed: small files are read whole, large ones in
+ * chunks, never buffered whole. Deterministic: only mode, owner, size, mtime (whole seconds,
+ * clamped to SOURCE_DATE_EPOCH), type, link target, device numbers and xattrs go in; no user or
+ * group names, atime or ctime. Whiteouts are empty files with mode 0 and mtime 0, as containerd
+ * writes them; an opaque marker carries its directory's mode, owner and mtime, as BuildKit's
+ * layers do. Hard links within the layer become link entries.
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { Pacer, SMALL_FILE, readWholeSync } from '../util/sync-fs.js';
 import type { Change } from './changes.js';
 import { END_OF_ARCHIVE, encodeHeader, padding, type TarHeader } from './tar-format.js';
 import { OPAQUE_MARKER, WHITEOUT_PREFIX } from './unpack.js';
@@ -34,19 +35,20 @@ export function whiteoutName(path: string): string {
   return `${path.slice(0, slash + 1)}${WHITEOUT_PREFIX}${path.slice(slash + 1)}`;
 }
 
-/** Files up to this size are read whole: a stream per small file (and its 256 KiB buffer) costs far more. */
-const SMALL_FILE = 256 * 1024;
+// Entries are gathered into chunks of about this size: a chunk per header and per small file
+// costs each stage downstream (hashing, gzip, the blob write) a call per chunk.
+const CHUNK = 256 * 1024;
 
-async function* fileBody(source: string, size: number): AsyncGenerator<Buffer> {
-  if (size <= SMALL_FILE) {
-    const data = await readFile(source);
-    if (data.length !== size) throw new Error(`${source} changed size while being archived`);
-    yield data;
-    yield padding(size);
-    return;
-  }
+/** A small file's bytes, read whole with synchronous calls. */
+function smallBody(source: string, size: number): Buffer {
+  const data = readWholeSync(source, size);
+  if (!data) throw new Error(`${source} changed size while being archived`);
+  return data;
+}
+
+async function* largeBody(source: string, size: number): AsyncGenerator<Buffer> {
   let sent = 0;
-  for await (const chunk of createReadStream(source, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(source, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
     const take = chunk.subarray(0, Math.max(0, size - sent));
     sent += take.length;
     if (take.length) yield take;
@@ -57,9 +59,25 @@ async function* fileBody(source: string, size: number): AsyncGenerator<Buffer> {
 
 async function* entries(changes: Change[], opts: DiffOptions): AsyncGenerator<Buffer> {
   const firstPathOfInode = new Map<bigint, string>();
+  const pacer = new Pacer();
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const add = (b: Buffer) => {
+    if (b.length === 0) return;
+    pending.push(b);
+    pendingBytes += b.length;
+  };
+  const take = (): Buffer => {
+    const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    return out;
+  };
   for (const c of changes) {
+    if (pendingBytes >= CHUNK) yield take();
+    await pacer.pace();
     if (c.kind === 'delete') {
-      yield encodeHeader(marker(whiteoutName(c.path)));
+      add(encodeHeader(marker(whiteoutName(c.path))));
       continue;
     }
     const st = c.stat;
@@ -90,12 +108,19 @@ async function* entries(changes: Change[], opts: DiffOptions): AsyncGenerator<Bu
         body = h.size > 0;
       }
     } else continue; // sockets are not archived (as containerd)
-    yield encodeHeader(h);
-    if (body) yield* fileBody(c.source, h.size);
+    add(encodeHeader(h));
+    if (body && h.size <= SMALL_FILE) {
+      add(smallBody(c.source, h.size));
+      add(padding(h.size));
+    } else if (body) {
+      if (pendingBytes > 0) yield take();
+      yield* largeBody(c.source, h.size);
+    }
     // BuildKit's differ gives the opaque marker its directory's mode, owner and time.
-    if (c.opaque) yield encodeHeader({ ...marker(`${c.path}/${OPAQUE_MARKER}`), mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime });
+    if (c.opaque) add(encodeHeader({ ...marker(`${c.path}/${OPAQUE_MARKER}`), mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime }));
   }
-  yield END_OF_ARCHIVE;
+  add(END_OF_ARCHIVE);
+  yield take();
 }
 
 export function writeLayerTar(changes: Change[], opts: DiffOptions = {}): Readable {

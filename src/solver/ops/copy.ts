@@ -39,6 +39,7 @@ export async function executeCopy(op: CopyOp, rootfs: string, rt: StepRuntime, c
       parents: op.parents,
       isAdd: op.isAdd,
       heredocs: op.heredocs,
+      contents: src.isContext ? ctx?.contents : undefined,
     });
   } finally {
     await src.release();

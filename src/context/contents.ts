@@ -1,0 +1,48 @@
+/**
+ * Bytes of small context files read while hashing a COPY's sources, kept for that COPY if it
+ * runs (its step was not cached), so a cold COPY reads each file of the context once. An entry
+ * serves only while the file's lstat still shows the same inode, size, mtime and ctime; even a
+ * change the stat cannot show leaves the copy consistent with the cache key it was hashed for.
+ */
+import type { BigIntStats, Stats } from 'node:fs';
+
+interface Entry {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  data: Buffer;
+}
+
+/** 64 MiB: a context of many small files fits; beyond it the copy reads the files again. */
+const DEFAULT_BUDGET = 64 * 1024 * 1024;
+
+const ms = (ns: bigint) => Number(ns) / 1e6;
+
+export class ContentCache {
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+
+  constructor(private readonly budget = DEFAULT_BUDGET) {}
+
+  /** Keep `data`, the content of `path` as `st` describes it, if the budget allows. */
+  put(path: string, st: BigIntStats, data: Buffer): void {
+    if (this.entries.has(path) || this.bytes + data.length > this.budget) return;
+    this.bytes += data.length;
+    this.entries.set(path, { ino: Number(st.ino), size: data.length, mtimeMs: ms(st.mtimeNs), ctimeMs: ms(st.ctimeNs), data });
+  }
+
+  /** The kept content of `path` if `st` (an lstat taken now) shows the same file, unchanged. */
+  get(path: string, st: Stats): Buffer | undefined {
+    const e = this.entries.get(path);
+    if (!e || e.ino !== st.ino || e.size !== st.size) return undefined;
+    // Stats' millisecond doubles and nanosecond bigints round differently: a microsecond decides.
+    if (Math.abs(e.mtimeMs - st.mtimeMs) > 0.001 || Math.abs(e.ctimeMs - st.ctimeMs) > 0.001) return undefined;
+    return e.data;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+}
