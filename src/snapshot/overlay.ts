@@ -76,12 +76,15 @@ export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promi
   }
   let mounted = true;
   let released = false;
+  /** Opaque directories the diff found (the root never is), so commit need not read xattrs again. */
+  let opaqueSeen: string[] | undefined;
   return {
     rootfs: merged,
     diff(opts?: DiffOptions): Readable {
       return Readable.from(
         (async function* () {
           const changes = await overlayChanges(upper, await lowerLayers(store, layers));
+          opaqueSeen = changes.flatMap((c) => (c.kind === 'add' && c.opaque ? [c.path] : []));
           yield* writeLayerTar(changes, opts);
         })(),
         { objectMode: false },
@@ -93,8 +96,7 @@ export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promi
         await runTool('umount', [merged]);
         mounted = false;
       }
-      const xattrs = await dumpXattrs(upper);
-      const opaque = [...xattrs]
+      const opaque = opaqueSeen ?? [...(await dumpXattrs(upper))]
         .filter(([, x]) => x.get(OPAQUE_XATTR)?.toString() === 'y')
         .map(([p]) => path.relative(upper, p));
       const holder = await store.newTemp();
