@@ -49,13 +49,28 @@ export async function unmount(target: string): Promise<void> {
   }
 }
 
+/**
+ * Marks `dir` as the top of directory hierarchies (chattr +T) for ext4's Orlov allocator: each
+ * snapshot or unpack dir made in it goes to a block group with few directories instead of the
+ * group of its parent. Where the file system has no journal, ext4 passes over every inode freed
+ * in the last minute (up to six) of a group on each new inode, so a tree created where one was
+ * just deleted (a pruned snapshot, a reset root) costs ~0.5 ms per file: 20,000 files 13-18 s
+ * instead of 6 s. Best effort: other file systems do not know the flag.
+ */
+async function spreadSubdirs(dir: string): Promise<void> {
+  await runTool('chattr', ['+T', dir]).catch(() => undefined);
+}
+
 export class LayerStore {
   private readonly unpacking = new Map<string, Promise<void>>();
 
   constructor(readonly root: string) {}
 
   async init(): Promise<void> {
-    for (const d of ['layers', 'l', 'active', 'tmp', 'empty']) await mkdir(path.join(this.root, d), { recursive: true });
+    for (const d of ['layers', 'l', 'active', 'tmp', 'empty']) {
+      const made = await mkdir(path.join(this.root, d), { recursive: true });
+      if (made !== undefined && (d === 'active' || d === 'tmp')) await spreadSubdirs(path.join(this.root, d));
+    }
     await this.recover();
   }
 
