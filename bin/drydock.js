@@ -93,7 +93,8 @@ function runBundle(argv) {
   const dirs = cacheDirs();
   const names = word ? [`${prefix}${word}.cache`, `${prefix}other.cache`] : [`${prefix}other.cache`];
   const [used, cachedData] = readCache(dirs, names);
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // scripts/bundle.cjs wrote it as a function of (exports, require, module, __filename, __dirname).
+  const script = new vm.Script(source, {
     filename: bundleFile,
     cachedData,
     // scripts/bundle.cjs turns import() into require(); should one slip through, Node's loader takes it.

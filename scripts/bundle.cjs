@@ -20,6 +20,7 @@ const root = path.resolve(__dirname, '..');
 /** Where the bundle goes, and the first line that names its content hash. */
 const bundleFile = path.join(root, 'dist', 'bundle', 'drydock.cjs');
 const HEADER = '// drydock bundle ';
+const WRAPPER = ['(function (exports, require, module, __filename, __dirname) {', '\n})'];
 
 /**
  * esbuild leaves `import('node:fs')` (a builtin, or an external package) as it is, and an
@@ -68,7 +69,8 @@ async function bundle({ quiet = false, outFile = bundleFile } = {}) {
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const tmp = `${outFile}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${HEADER}${hash}\n${code}`);
+  // Already wrapped as CommonJS wraps a module, so that the loader compiles the file as it is.
+  fs.writeFileSync(tmp, `${HEADER}${hash}\n${WRAPPER[0]}${code}${WRAPPER[1]}`);
   fs.renameSync(tmp, outFile);
   return hash;
 }
