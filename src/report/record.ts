@@ -3,10 +3,11 @@
  * `<root>/reports/<image id hex>.json`, so `drydock report IMAGE` can show what the builder
  * stages left behind for images built in this store. Registry images have no record.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Store } from '../store/index.js';
-import { atomicWrite, openStore } from '../store/index.js';
+import { atomicWrite, defaultRoot, openStore } from '../store/index.js';
 import type { Digest, ImageConfig } from '../image/oci.js';
 import type { StageInput } from './types.js';
 
@@ -29,29 +30,44 @@ export interface BuiltImage {
  * not load the analysis and the renderers.
  */
 export async function recordBuild(root: string | undefined, built: BuiltImage, file?: string): Promise<void> {
-  const store = await openStore(root);
   const stages = built.stages.map((s) => ({ name: s.name, inImage: s.inImage, layers: s.layers }));
+  // A rebuild of the same image (a no-op rebuild) finds the record it would write: nothing to
+  // open or write. One small synchronous read: the build is over, nothing waits on the loop.
+  if (!file && readText(recordPath(resolve(root ?? defaultRoot()), built.imageId)) === recordText(built.imageId, stages)) return;
+  const store = await openStore(root);
   await saveBuildRecord(store, built.imageId, stages);
   if (file) await (await import('./index.js')).writeBuildReport(store, built, stages, file);
 }
 
-function recordPath(store: Store, imageId: Digest): string {
-  return join(store.root, 'reports', `${imageId.replace(/^sha256:/, '')}.json`);
+function recordPath(root: string, imageId: Digest): string {
+  return join(root, 'reports', `${imageId.replace(/^sha256:/, '')}.json`);
+}
+
+function recordText(imageId: Digest, stages: StageInput[]): string {
+  const rec: BuildRecord = { imageId, stages: stages.map((s) => ({ name: s.name, inImage: s.inImage, layers: s.layers })) };
+  return `${JSON.stringify(rec)}\n`;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export async function saveBuildRecord(store: Store, imageId: Digest, stages: StageInput[]): Promise<void> {
   await mkdir(join(store.root, 'reports'), { recursive: true });
-  const rec: BuildRecord = { imageId, stages: stages.map((s) => ({ name: s.name, inImage: s.inImage, layers: s.layers })) };
-  const text = `${JSON.stringify(rec)}\n`;
+  const text = recordText(imageId, stages);
   // A rebuild of the same image has the same record: skip the write (and its fsync).
-  if ((await readFile(recordPath(store, imageId), 'utf8').catch(() => undefined)) === text) return;
-  await atomicWrite(store.tmpDir, recordPath(store, imageId), text);
+  if ((await readFile(recordPath(store.root, imageId), 'utf8').catch(() => undefined)) === text) return;
+  await atomicWrite(store.tmpDir, recordPath(store.root, imageId), text);
 }
 
 /** The record of the build that made `imageId`, if it was built here (a broken file counts as none). */
 export async function loadBuildRecord(store: Store, imageId: Digest): Promise<BuildRecord | undefined> {
   try {
-    const rec = JSON.parse(await readFile(recordPath(store, imageId), 'utf8')) as BuildRecord;
+    const rec = JSON.parse(await readFile(recordPath(store.root, imageId), 'utf8')) as BuildRecord;
     return rec.imageId === imageId && Array.isArray(rec.stages) ? rec : undefined;
   } catch {
     return undefined;

@@ -7,6 +7,7 @@
  * `<root>/cache/sources/<digest>.json` (content-addressed, written once).
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheKey } from '../graph/index.js';
@@ -86,7 +87,7 @@ export class Explainer {
     const dir = join(this.root, 'cache', 'sources');
     for (const [digest, files] of this.files) {
       const f = join(dir, `${digest.replace(/^sha256:/, '')}.json`);
-      if (await readFile(f).then(() => true, () => false)) continue;
+      if (existsSync(f)) continue; // content-addressed: there means written whole
       await atomicWrite(f, JSON.stringify(files));
     }
     if (same) return;
