@@ -89,22 +89,35 @@ class Walker {
   }
 
   async visit(abs: string, sub: string): Promise<void> {
+    const st = this.entry(abs, sub);
+    if (st) await this.visitDir(abs, sub, st.skipped);
+  }
+
+  // Files are taken synchronously; only directories cost a promise.
+  private async visitDir(abs: string, sub: string, skipped: boolean): Promise<void> {
+    if (skipped && this.include && !this.include.mayMatchBelow(sub)) return;
+    // the caller sorts what was found
+    for (const n of readdirSync(abs)) {
+      const paused = this.pacer.pace();
+      if (paused) await paused;
+      const child = `${abs}/${n}`;
+      const childSub = sub === '' ? n : `${sub}/${n}`;
+      const dir = this.entry(child, childSub);
+      if (dir) await this.visitDir(child, childSub, dir.skipped);
+    }
+  }
+
+  /** Records the entry unless filtered out; for a directory to walk, whether it was skipped itself. */
+  private entry(abs: string, sub: string): { skipped: boolean } | undefined {
     let skipped = false;
     if (sub !== '') {
       const included = this.include ? this.include.matches(sub) : true;
       skipped = !included || !!this.exclude?.matches(sub) || hiddenByIgnore(this.ignore, this.root, abs, false);
-      if (skipped && !this.include && !this.mayUnexclude) return;
+      if (skipped && !this.include && !this.mayUnexclude) return undefined;
     }
-    await this.pacer.pace();
     const st = lstatSync(abs, { bigint: true });
-    if (!st.isDirectory()) {
-      if (!skipped) this.out.push({ abs, sub, st });
-      return;
-    }
     if (!skipped) this.out.push({ abs, sub, st });
-    if (skipped && this.include && !this.include.mayMatchBelow(sub)) return;
-    // the caller sorts what was found
-    for (const n of readdirSync(abs)) await this.visit(`${abs}/${n}`, sub === '' ? n : `${sub}/${n}`);
+    return st.isDirectory() ? { skipped } : undefined;
   }
 }
 
@@ -128,7 +141,8 @@ async function digestContents(found: Found[], memo: HashMemo, stats: HashResult[
     if (data) {
       done(f, createHash('sha256').update(data).digest('hex'));
       contents?.put(f.abs, f.st, data);
-      await pacer.pace();
+      const paused = pacer.pace();
+      if (paused) await paused;
     } else large.push(f); // or it changed size since its lstat: the stream reads what is there now
   }
   let next = 0;

@@ -85,7 +85,8 @@ export class TreeCopier {
       }
       if (!include && !this.opts.include && !this.mayUnexclude) return;
     }
-    await this.pacer.pace();
+    const paused = this.pacer.pace();
+    if (paused) await paused;
     const st = lstatSync(src);
     if (!include && !st.isDirectory()) return;
     if (st.isDirectory()) {

@@ -55,7 +55,8 @@ export async function overlayChanges(upper: string, lowers: LowerLayer[]): Promi
     for (const name of sortedNamesSync(path.join(upper, rel))) {
       const p = join(rel, name);
       const source = path.join(upper, p);
-      await pacer.pace();
+      const paused = pacer.pace();
+      if (paused) await paused;
       const st = lstatSync(source, { bigint: true });
       if (isWhiteout(st)) {
         out.push({ kind: 'delete', path: p });

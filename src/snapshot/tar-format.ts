@@ -73,7 +73,7 @@ function ustar(h: TarHeader, name: { prefix: string; name: string }, linkname: s
   writeString(buf, name.prefix, 345, 155);
   buf.fill(0x20, 148, 156);
   let sum = 0;
-  for (const b of buf) sum += b;
+  for (let i = 0; i < BLOCK; i++) sum += buf[i]!;
   buf.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
   return buf;
 }

@@ -75,7 +75,8 @@ async function* entries(changes: Change[], opts: DiffOptions): AsyncGenerator<Bu
   };
   for (const c of changes) {
     if (pendingBytes >= CHUNK) yield take();
-    await pacer.pace();
+    const paused = pacer.pace();
+    if (paused) await paused;
     if (c.kind === 'delete') {
       add(encodeHeader(marker(whiteoutName(c.path))));
       continue;
