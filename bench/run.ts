@@ -1,7 +1,7 @@
 /**
  * drydock vs BuildKit, on demand (never part of the test suite's assertions).
  *
- *   npx tsc -p . && node dist/bench/run.js [--runs 3] [--only cold-go,noop-go] [--no-buildkit]
+ *   npm run build && node dist/bench/run.js [--runs 3] [--only cold-go,noop-go] [--no-buildkit]
  *                                          [--big-mib 1024] [--files 20000] [--json FILE] [--keep]
  *                                          [--drydock CHECKOUT]
  *

@@ -34,7 +34,7 @@ const DOCKER = '/usr/bin/docker';
 /** The drydock checkout under test (its `bin/drydock.js` and compiled `dist/`): this repository by default. */
 export function drydockCli(checkout: string = repoRoot): string {
   if (!existsSync(path.join(checkout, 'dist', 'src', 'cli', 'main.js'))) {
-    throw new Error(`${checkout}/dist/src/cli/main.js is missing: run \`npx tsc -p .\` there first (the bench runs the compiled CLI)`);
+    throw new Error(`${checkout}/dist/src/cli/main.js is missing: run \`npm run build\` there first (the bench runs the compiled CLI)`);
   }
   return path.join(checkout, 'bin', 'drydock.js');
 }
