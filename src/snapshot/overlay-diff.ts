@@ -50,13 +50,14 @@ export async function lowerEntry(lowers: LowerLayer[], rel: string): Promise<{ s
 export async function overlayChanges(upper: string, lowers: LowerLayer[]): Promise<Change[]> {
   const xattrs = await dumpXattrs(upper);
   const pacer = new Pacer();
-  const visit = async (rel: string): Promise<Change[]> => {
+  // `fresh`: the directory is not in any lower layer (or is opaque), so nothing below it is either:
+  // no lookups there (Go's build cache alone makes 256 directories, most of them empty).
+  const visit = async (rel: string, fresh: boolean): Promise<Change[]> => {
     const out: Change[] = [];
     for (const name of sortedNamesSync(path.join(upper, rel))) {
       const p = join(rel, name);
       const source = path.join(upper, p);
-      const paused = pacer.pace();
-      if (paused) await paused;
+      await pacer.pace();
       const st = lstatSync(source, { bigint: true });
       if (isWhiteout(st)) {
         out.push({ kind: 'delete', path: p });
@@ -70,21 +71,22 @@ export async function overlayChanges(upper: string, lowers: LowerLayer[]): Promi
         continue;
       }
       const opaque = all?.get(OPAQUE_XATTR)?.toString() === 'y';
-      const children = await visit(p);
-      if (opaque || children.length > 0 || (await dirDiffers(lowers, p, st, entry.xattrs))) {
+      const lower = fresh ? undefined : await lowerEntry(lowers, p);
+      const lowerDir = lower?.stat.isDirectory() ? lower : undefined;
+      const children = await visit(p, opaque || !lowerDir);
+      if (opaque || children.length > 0 || !lowerDir || (await dirDiffers(lowerDir, st, entry.xattrs))) {
         out.push({ ...entry, opaque });
         append(out, children);
       }
     }
     return out;
   };
-  return visit('');
+  return visit('', false);
 }
 
 // A directory copied up only for a mount stub (its mtime restored since) is not a change.
-async function dirDiffers(lowers: LowerLayer[], rel: string, st: BigIntStats, xattrs: Xattrs): Promise<boolean> {
-  const lower = await lowerEntry(lowers, rel);
-  if (!lower || !lower.stat.isDirectory() || !sameDirMeta(st, lower.stat)) return true;
+async function dirDiffers(lower: { stat: BigIntStats; path: string }, st: BigIntStats, xattrs: Xattrs): Promise<boolean> {
+  if (!sameDirMeta(st, lower.stat)) return true;
   const lowerXattrs = layerXattrs((await dumpXattrs(lower.path, { recursive: false })).get(lower.path));
   return !sameXattrs(xattrs, lowerXattrs);
 }
