@@ -65,9 +65,10 @@ export async function exportCaches(specs: CacheSpec[] | undefined, x: CacheExpor
 
 async function exportOne(spec: Exclude<CacheSpec, { type: 'inline' }>, x: CacheExportInput): Promise<void> {
   let records = await collectRecords(x, spec.mode ?? 'min');
-  // Intermediate stages' layers are stored uncompressed: a cache sent elsewhere gets them gzipped.
-  records = await gzipRecords(x.store, x.cache, records);
-  if (spec.compression) {
+  // Intermediate stages' layers are stored uncompressed: a cache sent elsewhere gets them gzipped
+  // (once: the records are rewritten), or in the compression it asks for.
+  if (!spec.compression) records = await gzipRecords(x.store, x.cache, records);
+  else {
     const to = spec.compression;
     records = await Promise.all(records.map(async (r) => (r.layer
       ? { ...r, layer: { ...r.layer, descriptor: await recompressLayer(x.store, r.layer.descriptor, to, spec.compressionLevel) } }
