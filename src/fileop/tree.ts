@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lstatSync, chmodSync, lutimesSync, mkdirSync, openSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { chmod, copyFile, lchown, lstat, lutimes } from 'node:fs/promises';
+import { copyFile, lstat } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DrydockError } from '../util/errors.js';
@@ -119,7 +119,7 @@ export class TreeCopier {
         if (data) return this.writeFile(target, data, st);
         // large, or it changed size since its lstat: copy what is there now
         await copyFile(src, target, constants.COPYFILE_FICLONE);
-        return this.copyInfoAsync(st, target, true);
+        return this.copyInfo(st, target, true);
       }
     } else if (st.isSymbolicLink()) {
       symlinkSync(readlinkSync(src), target);
@@ -189,23 +189,15 @@ export class TreeCopier {
     return this.opts.owner ?? (this.opts.keepOwnership ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 });
   }
 
-  /** Owner, mode and times of a copied entry. */
-  private copyInfo(st: Stats, target: string): void {
+  /** Owner, mode and times of a copied entry; `copied`: a regular file just written by copyFile. */
+  private copyInfo(st: Stats, target: string, copied = false): void {
     const owner = this.ownerOf(st);
     // always chown: a setgid parent directory may have given a new file another group
     lchownSync(target, owner.uid, owner.gid);
-    if (!st.isSymbolicLink()) chmodSync(target, applyChmod(this.opts.chmod, st.mode, st.isDirectory()));
-    setTimes(st, target);
-  }
-
-  /** copyInfo for a large file just written by copyFile (which gave it the source's exact mode). */
-  private async copyInfoAsync(st: Stats, target: string, copied: boolean): Promise<void> {
-    const owner = this.ownerOf(st);
-    await lchown(target, owner.uid, owner.gid);
-    // chown only clears set-id bits
+    // copyFile gave the source's exact mode; chown only clears set-id bits
     const modeKept = copied && !this.opts.chmod && (st.mode & 0o7000) === 0;
-    if (!modeKept) await chmod(target, applyChmod(this.opts.chmod, st.mode, false));
-    await lutimes(target, st.atimeMs / 1000, st.mtimeMs / 1000);
+    if (!st.isSymbolicLink() && !modeKept) chmodSync(target, applyChmod(this.opts.chmod, st.mode, st.isDirectory()));
+    setTimes(st, target);
   }
 }
 
