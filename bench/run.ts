@@ -55,10 +55,14 @@ try {
   if (!args['no-buildkit']) sides.push(await buildkitSide(archive));
 
   // What a process start costs on this machine, beside which drydock's no-op is judged.
-  const startup = { node: [] as number[], drydock: [] as number[] };
+  // With NODE_EXTRA_CA_CERTS set (as on some machines), Node parses that file while it starts;
+  // drydock's `#!` line defers it (src/util/tls-trust.ts), so `node -e 0` is timed both ways.
+  const startup = { node: [] as number[], nodeNoExtraCA: [] as number[], drydock: [] as number[] };
+  const noExtraCA = { ...process.env, NODE_EXTRA_CA_CERTS: undefined };
   for (let i = 0; i < 5; i++) {
     startup.node.push((await timeCommand([process.execPath, '-e', '0'])).seconds);
-    startup.drydock.push((await timeCommand([process.execPath, cli, '--version'])).seconds);
+    if (process.env.NODE_EXTRA_CA_CERTS) startup.nodeNoExtraCA.push((await timeCommand([process.execPath, '-e', '0'], { env: noExtraCA })).seconds);
+    startup.drydock.push((await timeCommand([cli, '--version'])).seconds);
   }
 
   for (const sc of chosen) {
@@ -87,7 +91,7 @@ try {
   if (!args.keep) await rm(work, { recursive: true, force: true });
 }
 
-function report(rs: Row[], startup: { node: number[]; drydock: number[] }): string {
+function report(rs: Row[], startup: { node: number[]; nodeNoExtraCA: number[]; drydock: number[] }): string {
   const lines = [
     `# ${machine().summary}`,
     `# medians of ${runs} runs; ratio = drydock / BuildKit (below 1: drydock is faster)`,
@@ -100,7 +104,8 @@ function report(rs: Row[], startup: { node: number[]; drydock: number[] }): stri
     const b = median(r.buildkit);
     lines.push(`| ${r.title} | ${formatSeconds(d)} | ${formatSeconds(b)} | ${Number.isFinite(b) ? (d / b).toFixed(2) : '-'} |`);
   }
-  lines.push('', `process start: \`node -e 0\` ${formatSeconds(median(startup.node))}, \`drydock --version\` ${formatSeconds(median(startup.drydock))}`, '');
+  const bare = startup.nodeNoExtraCA.length ? ` (${formatSeconds(median(startup.nodeNoExtraCA))} without NODE_EXTRA_CA_CERTS)` : '';
+  lines.push('', `process start: \`node -e 0\` ${formatSeconds(median(startup.node))}${bare}, \`drydock --version\` ${formatSeconds(median(startup.drydock))}`, '');
   return `${lines.join('\n')}\n`;
 }
 

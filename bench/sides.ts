@@ -74,7 +74,8 @@ export function drydockSide(cli: string, bases: { loaded: string; packed: string
       await run(['cp', '-al', opts?.packed ? bases.packed : bases.loaded, root]);
       await settle();
     },
-    build: (ctx, tag) => timeCommand([process.execPath, cli, '--root', root, 'build', '-q', '-t', tag, ctx], { env }),
+    // The bin itself, through its `#!` line, as a user's `drydock build` runs.
+    build: (ctx, tag) => timeCommand([cli, '--root', root, 'build', '-q', '-t', tag, ctx], { env }),
     async close() {
       await rm(root, { recursive: true, force: true });
     },

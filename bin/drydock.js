@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS DRYDOCK_NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS} node
 /**
  * The `drydock` command. Node 20 spends ~100 ms resolving, reading and compiling the CLI's ES
  * modules on every start, so this file (CommonJS: bin/package.json) runs the CLI bundled in one
@@ -10,6 +10,11 @@
  *
  * Without a bundle, or with one older than the last tsc output (dist/.tsbuildinfo) that cannot
  * be rebuilt here, or with DRYDOCK_NO_BUNDLE=1, it imports the modules (dist/src/cli/run.js).
+ *
+ * The `#!` line starts Node without NODE_EXTRA_CA_CERTS, passing its value on as
+ * DRYDOCK_NODE_EXTRA_CA_CERTS: Node 20 parses that file while it starts (~50 ms for Debian's CA
+ * bundle, before any of this runs), and drydock reads it only when a TLS connection needs it
+ * (src/util/tls-trust.ts). `env -S` is GNU coreutils 8.30+ (and BSD) env's.
  */
 'use strict';
 const fs = require('node:fs');

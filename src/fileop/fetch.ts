@@ -53,7 +53,9 @@ export async function fetchURL(url: string, destRoot: string, dest: string, opts
   const want = opts.checksum ? parseChecksum(opts.checksum) : undefined;
   let res: Response;
   try {
-    res = await fetch(url, { signal: opts.signal, redirect: 'follow' });
+    // undici's own fetch, through the pool that trusts the CAs drydock defers (util/tls-trust.ts).
+    const [{ fetch }, { dispatcher }] = await Promise.all([import('undici'), import('../registry/http.js')]);
+    res = await fetch(url, { signal: opts.signal, redirect: 'follow', dispatcher: dispatcher(true) }) as unknown as Response;
   } catch (e) {
     if (opts.signal?.aborted) throw new DrydockError('CANCELLED', `download of ${url} cancelled`, { cause: e });
     throw new DrydockError('NOT_FOUND', `failed to load ${url}: ${(e as Error).cause ?? (e as Error).message}`, { cause: e });

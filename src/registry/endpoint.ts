@@ -1,7 +1,8 @@
 /**
  * Where a registry domain is reached: Docker Hub's API host, configured mirrors (docker.io
  * only, as in Docker), and whether plain HTTP / unverified TLS is allowed. Docker treats
- * loopback registries as insecure: it tries HTTPS without verification, then plain HTTP.
+ * loopback registries as insecure: it tries HTTPS without verification, then plain HTTP
+ * (unless `tlsVerify: true` is asked for).
  */
 import { isIP } from 'node:net';
 
@@ -42,6 +43,8 @@ export function isLoopback(host: string): boolean {
 
 function isInsecure(host: string, opts: EndpointOptions): boolean {
   if (opts.tlsVerify === false || opts.insecure === true) return true;
+  // Asked for explicitly (`--tls-verify=true`, as podman's flag): verified HTTPS, loopback too.
+  if (opts.tlsVerify === true) return false;
   if (isLoopback(host)) return true;
   if (Array.isArray(opts.insecure)) {
     return opts.insecure.some((h) => h === host || h === hostname(host) || h.replace(/^[a-z]+:\/\//, '') === host);

@@ -4,13 +4,14 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import { DrydockError, type ErrorCode } from '../util/errors.js';
+import { verifyingTlsOptions } from '../util/tls-trust.js';
 
 let verifying: Agent | undefined;
 let trusting: Agent | undefined;
 
 /** One pool for verified TLS, one that accepts any certificate (insecure registries). */
 export function dispatcher(tlsVerify: boolean): Dispatcher {
-  if (tlsVerify) return (verifying ??= new Agent({ connections: 16 }));
+  if (tlsVerify) return (verifying ??= new Agent({ connections: 16, connect: verifyingTlsOptions() }));
   return (trusting ??= new Agent({ connections: 16, connect: { rejectUnauthorized: false } }));
 }
 

@@ -1,7 +1,7 @@
 /**
  * runDrydock(): runs the real CLI in a child process. From source (tsx) it runs
- * `node --import tsx src/cli/run.ts`; in the compiled suite `node bin/drydock.js`, as users do
- * (the bundle with its code cache, see scripts/bundle.cjs).
+ * `node --import tsx src/cli/run.ts`; in the compiled suite it executes bin/drydock.js, as users
+ * do: through its `#!` line, with the bundle and its code cache (see scripts/bundle.cjs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -28,7 +28,7 @@ export interface RunResult {
 function command(args: string[], opts: RunOptions): { argv: string[]; env: NodeJS.ProcessEnv } {
   // tsx by absolute URL: the child's cwd may be anywhere (a build context, a temp dir).
   const entry = runningFromSource
-    ? ['--import', pathToFileURL(createRequire(path.join(repoRoot, 'package.json')).resolve('tsx')).href, path.join(repoRoot, 'src/cli/run.ts')]
+    ? [process.execPath, '--import', pathToFileURL(createRequire(path.join(repoRoot, 'package.json')).resolve('tsx')).href, path.join(repoRoot, 'src/cli/run.ts')]
     : [path.join(repoRoot, 'bin/drydock.js')];
   const argv = [...entry, ...(opts.root ? ['--root', opts.root] : []), ...args];
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
@@ -41,7 +41,7 @@ function command(args: string[], opts: RunOptions): { argv: string[]; env: NodeJ
 /** Starts drydock and returns the child (for tests that signal it mid-way). */
 export function spawnDrydock(args: string[], opts: RunOptions = {}): ChildProcess {
   const { argv, env } = command(args, opts);
-  const child = spawn(process.execPath, argv, { cwd: opts.cwd ?? repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd ?? repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin!.end(opts.input ?? '');
   return child;
 }

@@ -16,12 +16,13 @@ interface CliResult { code: number; stdout: string; stderr: string }
 /** Runs the real CLI in a child process: compiled (bin/drydock.js) or from source via tsx. */
 function runCli(args: string[]): Promise<CliResult> {
   const compiled = here.includes('/dist/');
+  // Compiled: the bin itself, through its `#!` line, as users run it.
   const argv = compiled
     ? [join(root, 'bin/drydock.js'), ...args]
-    : ['--import', 'tsx', '--input-type=module', '-e',
+    : [process.execPath, '--import', 'tsx', '--input-type=module', '-e',
       `import { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))}; process.exitCode = await main(process.argv.slice(1));`, ...args];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, argv, { cwd: root }, (err, stdout, stderr) => {
+    execFile(argv[0]!, argv.slice(1), { cwd: root }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') return reject(err);
       resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
     });

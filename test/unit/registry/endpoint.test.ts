@@ -34,6 +34,10 @@ describe('endpoints', () => {
     assert.equal(endpointsFor('reg.example.com', { insecure: true })[0]!.tlsVerify, false);
   });
 
+  it('--tls-verify=true requires verified HTTPS from a loopback registry too (as podman\'s flag)', () => {
+    assert.deepEqual(endpointsFor('127.0.0.1:5000', { tlsVerify: true }).map((e) => [e.schemes, e.tlsVerify]), [[['https'], true]]);
+  });
+
   it('normalises login server names', () => {
     assert.equal(registryDomain(undefined), 'docker.io');
     assert.equal(registryDomain('https://index.docker.io/v1/'), 'docker.io');
