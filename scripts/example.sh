@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --example
 export DRYDOCK_ROOT="${DRYDOCK_ROOT:-/var/lib/drydock}"
 export DRYDOCK_TEST_CACHE="${DRYDOCK_TEST_CACHE:-/var/cache/drydock-test}"
-drydock() { node bin/drydock.js "$@"; }
+drydock() { bin/drydock.js "$@"; }
 
 echo "== base images (built locally once, then cached)"
 node dist/examples/base-images.js busybox golang

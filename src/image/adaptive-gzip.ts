@@ -50,11 +50,11 @@ export function looksIncompressible(block: Buffer): boolean {
   return zlib.deflateRawSync(sample, { level: 1 }).length > sample.length * (1 - MIN_SAVING);
 }
 
-const nativeCrc32 = (zlib as { crc32?: (d: Buffer, v: number) => number }).crc32;
-
 /** CRC-32 (gzip's): zlib's native one where Node has it (20.15+), else a table-driven loop. */
 export function crc32(data: Buffer, value = 0): number {
-  return nativeCrc32 ? nativeCrc32(data, value) : crc32Table(data, value);
+  // Looked up here, not at load: zlib then loads only when something is compressed.
+  const native = (zlib as { crc32?: (d: Buffer, v: number) => number }).crc32;
+  return native ? native(data, value) : crc32Table(data, value);
 }
 
 let table: Int32Array | undefined;
