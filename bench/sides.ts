@@ -66,12 +66,28 @@ const settle = () => run(['sync']);
 export function drydockSide(cli: string, bases: { loaded: string; packed: string }, root: string): Side {
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // the bench may run under tsx; the CLI must not
+  const drydock = (args: string[]) => run([cli, '--root', root, ...args], { env });
+  const baseRefs = new Set(BASES.map(([, ref]) => ref));
+  let current: 'loaded' | 'packed' | undefined;
   return {
     name: 'drydock',
     async reset(opts) {
-      await rm(root, { recursive: true, force: true });
-      // Blobs and unpacked layers are immutable, so hard links give a fresh root cheaply.
-      await run(['cp', '-al', opts?.packed ? bases.packed : bases.loaded, root]);
+      const want = opts?.packed ? 'packed' : 'loaded';
+      if (current === want && want === 'loaded') {
+        // As the docker side does: remove what the builds made, keep the bases as loaded (a
+        // fresh root each time would also delete and re-create the bases' thousands of
+        // directories, and ext4 then creates files slowly for a while).
+        const built = (await drydock(['images'])).split('\n').slice(1)
+          .map((line) => line.split(/\s+/)).filter(([repo, tag]) => repo && tag && tag !== '<none>').map(([repo, tag]) => `${repo}:${tag}`)
+          .filter((ref) => !baseRefs.has(ref));
+        if (built.length) await drydock(['rmi', ...built]);
+        await drydock(['prune', '--cache']);
+      } else {
+        await rm(root, { recursive: true, force: true });
+        // Blobs and unpacked layers are immutable, so hard links give a fresh root cheaply.
+        await run(['cp', '-al', want === 'packed' ? bases.packed : bases.loaded, root]);
+        current = want;
+      }
       await settle();
     },
     // The bin itself, through its `#!` line, as a user's `drydock build` runs.
@@ -97,6 +113,10 @@ export async function buildkitSide(archive: string): Promise<Side> {
   return {
     name: 'buildkit',
     async reset() {
+      // The images the builds made, then the build cache: only the loaded bases are left.
+      const baseRefs = new Set(BASES.map(([, ref]) => ref));
+      const built = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).split('\n').filter((r) => r && !r.includes('<none>') && !baseRefs.has(r));
+      if (built.length) await docker(['rmi', ...built]);
       await docker(['builder', 'prune', '-af']);
       await settle();
     },

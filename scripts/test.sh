@@ -8,4 +8,14 @@ bash scripts/setup.sh --test
 export DRYDOCK_TEST_CACHE="${DRYDOCK_TEST_CACHE:-/var/cache/drydock-test}"
 mkdir -p "$DRYDOCK_TEST_CACHE"
 files=$(find dist/test -name '*.test.js' | sort)
-exec node --test --test-concurrency=2 --test-timeout=900000 $files
+# Every temp dir the tests (and the drydock, dockerd and registry processes they start) make goes
+# under one directory, removed at the end with whatever a failed or killed test left there
+# (mounts included): a machine that runs the suite often does not collect thousands of them.
+TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/drydock-tests.XXXXXX")"
+export TMPDIR
+cleanup() {
+  { grep -o " $TMPDIR/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  rm -rf "$TMPDIR"
+}
+trap cleanup EXIT
+node --test --test-concurrency=2 --test-timeout=900000 $files
