@@ -3,13 +3,16 @@
  *
  *   npm run build && node dist/bench/run.js [--runs 3] [--only cold-go,noop-go] [--no-buildkit]
  *                                          [--big-mib 1024] [--files 20000] [--json FILE] [--keep]
- *                                          [--drydock CHECKOUT]
+ *                                          [--drydock CHECKOUT] [--settle drop|none]
  *
  * Builds every scenario with both builders in the same run, interleaved run by run, and prints
- * the median wall time of each and the drydock/BuildKit ratio. Needs root (runc, dockerd) and
+ * the median wall time of each and the drydock/BuildKit ratio. Before a timed pair, both builders
+ * are reset (or edited); after a reset on ext4 without a journal, the page cache is dropped and
+ * the stores read back in (bench/settle.ts; `--settle none` skips it); then each builds in turn. Needs root (runc, dockerd) and
  * the fixture images (built on first use, see docs/testing.md). Results: docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { formatSeconds, median, timeCommand } from './measure.js';
 import { buildkitSide, drydockSide, drydockCli, prepareBaseRoot, prepareBasesArchive, type Side } from './sides.js';
 import { scenarios } from './scenarios.js';
+import { ext4WithoutJournal, settleFilesystem } from './settle.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,8 +33,13 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     // Another compiled checkout (e.g. `git archive` of a commit), to compare before and after.
     drydock: { type: 'string' },
+    // After a reset: `drop` the page cache and warm the stores (default on ext4 without a journal).
+    settle: { type: 'string' },
   },
 });
+
+/** Binaries the timed commands run, read back in after the page cache is dropped. */
+const TOOLS = ['/usr/bin/docker', '/usr/sbin/runc', '/usr/bin/runc', '/usr/bin/tar', '/usr/bin/getfattr', '/usr/bin/mount', '/usr/bin/umount', '/usr/bin/sync'].filter((f) => existsSync(f));
 
 interface Row { id: string; title: string; drydock: number[]; buildkit: number[] }
 
@@ -53,6 +62,19 @@ try {
   const packed = await prepareBaseRoot(drydockCli(), archive, path.join(work, 'packed-root'), { unpack: false });
   sides.push(drydockSide(cli, { loaded, packed }, path.join(work, 'drydock-root')));
   if (!args['no-buildkit']) sides.push(await buildkitSide(archive));
+  const settle = args.settle ?? (ext4WithoutJournal(work) ? 'drop' : 'none');
+  if (settle !== 'drop' && settle !== 'none') throw new Error(`--settle ${settle}: drop or none`);
+  if (settle === 'drop') log('after each reset: sync, drop the page cache, read the stores back (ext4 without a journal, see bench/settle.ts)');
+  // Set by a reset, cleared by settling: builds are timed on a settled filesystem.
+  let unsettled = false;
+  for (const side of sides) {
+    const reset = side.reset.bind(side);
+    side.reset = async (opts) => { await reset(opts); unsettled = true; };
+  }
+  const settled = async (ctx: string) => {
+    if (settle === 'drop' && unsettled) await settleFilesystem([...sides.flatMap((s) => s.dataDirs()), ctx, ...TOOLS]);
+    unsettled = false;
+  };
 
   // What a process start costs on this machine, beside which drydock's no-op is judged.
   // With NODE_EXTRA_CA_CERTS set (as on some machines), Node parses that file while it starts;
@@ -72,8 +94,9 @@ try {
     const row: Row = { id: sc.id, title: sc.title, drydock: [], buildkit: [] };
     for (const side of sides) await sc.prepare?.(side, ctx, tag);
     for (let n = 0; n < runs; n++) {
+      for (const side of sides) await sc.beforeRun?.(side, ctx, n);
+      await settled(ctx);
       for (const side of sides) {
-        await sc.beforeRun?.(side, ctx, n);
         const t = await side.build(ctx, tag);
         row[side.name].push(t.seconds);
         log(`   ${side.name.padEnd(8)} run ${n + 1}: ${formatSeconds(t.seconds)}`);

@@ -21,6 +21,8 @@ export interface Side {
    * drydock's were loaded with `--no-unpack`, so the build unpacks them (docker has no such mode).
    */
   reset(opts?: { packed?: boolean }): Promise<void>;
+  /** Where this builder keeps images, layers and cache (read back in after a page-cache drop). */
+  dataDirs(): string[];
   /** One `build -q -t TAG CTX`, timed from the CLI's start to its exit. */
   build(ctx: string, tag: string): Promise<Timed>;
   close(): Promise<void>;
@@ -90,6 +92,7 @@ export function drydockSide(cli: string, bases: { loaded: string; packed: string
       }
       await settle();
     },
+    dataDirs: () => [root, path.dirname(cli), path.join(path.dirname(cli), '..', 'dist', 'bundle')],
     // The bin itself, through its `#!` line, as a user's `drydock build` runs.
     build: (ctx, tag) => timeCommand([cli, '--root', root, 'build', '-q', '-t', tag, ctx], { env }),
     async close() {
@@ -120,6 +123,7 @@ export async function buildkitSide(archive: string): Promise<Side> {
       await docker(['builder', 'prune', '-af']);
       await settle();
     },
+    dataDirs: () => [dockerd.dataRoot],
     build: (ctx, tag) => timeCommand([DOCKER, 'build', '--network', 'host', '-q', '-t', tag, ctx], { env }),
     close: () => dockerd.stop(),
   };

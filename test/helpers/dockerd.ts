@@ -15,6 +15,8 @@ export interface DockerdFixture {
   /** `unix:///tmp/.../docker.sock`, for DOCKER_HOST or `docker -H`. */
   host: string;
   socketPath: string;
+  /** dockerd's --data-root (images, layers, build cache). */
+  dataRoot: string;
   /** Environment for running the `docker` CLI against this daemon. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -75,6 +77,7 @@ export async function startDockerd(opts: DockerdOptions = {}): Promise<DockerdFi
   return {
     host,
     socketPath,
+    dataRoot: path.join(dir, 'data'),
     env: { DOCKER_HOST: host, DOCKER_CONFIG: path.join(dir, 'cli-config') },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
