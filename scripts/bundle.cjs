@@ -47,25 +47,29 @@ const requireDynamicExternals = {
  * Built-in modules a command often does not touch, but that cost start-up time when required:
  * child_process alone (with net, dgram and the streams it pulls in) is ~6 ms, and commander
  * requires it at the top for executable subcommands, which drydock does not use. In the bundle,
- * each of these is an object of getters over its exports: the module loads on first use of one.
+ * each of these (and LAZY_PACKAGES, native code left in node_modules) is an object of getters
+ * over its exports: the module loads on first use of one.
  * Values are the module's own, so identity and `instanceof` hold; a class extended at a module's
  * top level simply loads it then.
  */
 const LAZY_BUILTINS = ['child_process', 'net', 'zlib', 'readline', 'readline/promises', 'stream', 'stream/promises', 'dns', 'http', 'https', 'tls'];
+/** Packages left in node_modules (native code) and loaded the same way, on first use. */
+const LAZY_PACKAGES = ['@napi-rs/xattr'];
 
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(build) {
-    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.map((m) => m.replace('/', '\\/')).join('|')})$`);
+    const escape = (m) => m.replace(/[/@.-]/g, (c) => `\\${c}`);
+    const filter = new RegExp(`^((node:)?(${LAZY_BUILTINS.map(escape).join('|')})|${LAZY_PACKAGES.map(escape).join('|')})$`);
     build.onResolve({ filter }, (args) => {
       if (args.kind !== 'import-statement' && args.kind !== 'require-call') return undefined;
       // The getters' own require() is the real module.
       if (args.namespace === 'lazy-builtin') return { path: args.path, external: true };
-      return { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' };
+      return { path: LAZY_PACKAGES.includes(args.path) ? args.path : `node:${args.path.replace(/^node:/, '')}`, namespace: 'lazy-builtin' };
     });
     build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
-      const id = JSON.stringify(`node:${args.path}`);
-      const names = Object.keys(require(`node:${args.path}`));
+      const id = JSON.stringify(args.path);
+      const names = Object.keys(require(args.path));
       return {
         contents: `let m;\nconst load = () => (m ??= require(${id}));\n`
           + `for (const k of ${JSON.stringify(names)}) Object.defineProperty(module.exports, k, { enumerable: true, get: () => load()[k] });\n`,
@@ -89,7 +93,7 @@ async function bundle({ quiet = false, outFile = bundleFile } = {}) {
     target: 'node20',
     // The registry client is half the bytes and only push/pull/login need it: it loads from
     // node_modules when they do.
-    external: ['undici'],
+    external: ['undici', ...LAZY_PACKAGES],
     plugins: [requireDynamicExternals, lazyBuiltins],
     write: false,
     logLevel: quiet ? 'silent' : 'error',

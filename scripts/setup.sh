@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runtime_pkgs=(runc zstd xz-utils bzip2 git ca-certificates attr)
-test_pkgs=(docker-registry apache2-utils openssl skopeo umoci podman buildah docker.io busybox-static debootstrap golang-go tmux fuse-overlayfs uidmap iproute2 chromium openssh-client)
+runtime_pkgs=(runc zstd xz-utils bzip2 git ca-certificates)
+# attr: getfattr/setfattr, which tests use to set and check xattrs independently of drydock.
+test_pkgs=(attr docker-registry apache2-utils openssl skopeo umoci podman buildah docker.io busybox-static debootstrap golang-go tmux fuse-overlayfs uidmap iproute2 chromium openssh-client)
 
 example_pkgs=(busybox-static debootstrap golang-go)
 

@@ -124,7 +124,7 @@ async function copyIntoUnscrubbed(opts: CopyOptions, scratch: string[]): Promise
       contents: sel.heredoc ? undefined : opts.contents,
     });
     await copier.copy(srcFollowed, '', target, false);
-    await copyXattrs(srcFollowed, record);
+    await copyXattrs(record);
   }
 }
 

@@ -46,7 +46,7 @@ async function bootId(): Promise<string> {
 }
 
 /**
- * The probe costs four tool runs (mknod, setfattr, mount, umount), more than a whole cached
+ * The probe costs three tool runs (mknod, mount, umount) and an xattr write, more than a whole cached
  * rebuild's own work, so its answer is remembered on disk for this root until the next boot.
  */
 async function probeDriver(store: LayerStore): Promise<SnapshotDriver> {

@@ -8,7 +8,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 
-const EVERY = 32 << 20;
+const EVERY = 8 << 20;
 
 export class WriteBehindFile extends Writable {
   private fh?: FileHandle;

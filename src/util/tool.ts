@@ -1,5 +1,5 @@
 /**
- * Running a host tool (runc, mount, getfattr, tar...) to completion: stdout collected, and a
+ * Running a host tool (runc, mount, tar...) to completion: stdout collected, and a
  * failure turned into an Error that carries the tool's own stderr.
  */
 import { spawn } from 'node:child_process';

@@ -5,7 +5,6 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BLOCK, END_OF_ARCHIVE, encodeHeader, padding } from '../../../src/snapshot/tar-format.js';
-import { escapeName } from '../../../src/snapshot/xattr.js';
 
 function archive(...parts: Buffer[]): Buffer {
   return Buffer.concat([...parts, END_OF_ARCHIVE]);
@@ -58,6 +57,3 @@ test('PAX record length includes its own digits (the 99/100 boundary)', () => {
   }
 });
 
-test('getfattr-style name escaping', () => {
-  assert.equal(escapeName('/a b/c=d\\é'), '/a\\040b/c\\075d\\134\\303\\251');
-});
