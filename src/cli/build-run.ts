@@ -2,6 +2,7 @@
  * The work behind `drydock build`: turn flags into BuildOptions, pick a progress renderer,
  * run the build, print the size summary, write --iidfile / --metadata-file.
  */
+import { writeStdout } from './stdio.js';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,7 +79,7 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     });
-    if (quiet) process.stdout.write(`${result.imageId}\n`);
+    if (quiet) writeStdout(`${result.imageId}\n`);
     else {
       if (o.explain) process.stderr.write(formatExplanations(result.events));
       process.stderr.write(`${formatSizeReport(result.report)}\n`);

@@ -2,6 +2,7 @@
  * The CLI: thin. Each subcommand lives in `commands/<name>.ts`, which declares its flags and
  * dynamically imports the implementation only when it runs, so `drydock` starts fast.
  */
+import { quietOnEpipe } from './stdio.js';
 import { Command, CommanderError } from 'commander';
 import { isDrydockError } from '../util/errors.js';
 
@@ -39,12 +40,7 @@ export const commandNames: readonly string[] = [...Object.keys(commands), ...Obj
 /** The whole process: `bin/drydock.js` calls this from the bundle, `run.ts` from the modules. */
 export async function runCli(argv: string[]): Promise<void> {
   // `drydock images | head`: the reader went away; stop quietly, as other CLIs do.
-  for (const s of [process.stdout, process.stderr]) {
-    s.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(0);
-      throw e;
-    });
-  }
+  quietOnEpipe();
   process.exitCode = await main(argv);
 }
 
