@@ -152,10 +152,12 @@ test('drydock images load and run in docker and in podman', async () => {
   const r = await docker(['run', '--rm', '--network', 'host', 'runme:1']);
   assert.equal(r.stdout, 'hello from a drydock image\n');
 
-  const podmanRoot = join(work, 'podman');
+  // podman refuses a --runroot over 50 characters: a short temp dir of its own.
+  const podmanRoot = await mkdtemp(join(tmpdir(), 'pm-'));
   const podman = (args: string[]) => run('podman', ['--root', join(podmanRoot, 'root'), '--runroot', join(podmanRoot, 'run'), '--runtime', '/usr/sbin/runc', '--cgroup-manager', 'cgroupfs', ...args], { maxBuffer: 1 << 24 });
   await podman(['load', '-i', out]);
   const p = await podman(['run', '--rm', '--network', 'host', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=4096:4096', 'runme:1']);
   assert.equal(p.stdout, 'hello from a drydock image\n');
+  await rm(podmanRoot, { recursive: true, force: true });
   void readFile;
 });

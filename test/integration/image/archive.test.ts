@@ -1,6 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, rm, stat, lstat, readlink } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, lstat, readlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDrydock } from '../../helpers/cli.js';
 import { CAP_HEX, LONG_PATH, makeRootfs, tempDir, tool } from './fixtures.js';
@@ -48,11 +49,13 @@ test('save --format docker is read by skopeo, umoci and podman with every file i
   assert.deepEqual(config.process.args, ['sh']);
 
   // podman load needs no daemon; its image id is the config digest, as ours
-  const proot = join(dir, 'podman');
+  // podman refuses a --runroot over 50 characters: a short temp dir of its own.
+  const proot = await mkdtemp(join(tmpdir(), 'pm-'));
   const podman = ['--root', join(proot, 'root'), '--runroot', join(proot, 'run'), '--storage-driver', 'vfs'];
   await tool('podman', [...podman, 'load', '-i', archive]);
   const pinfo = JSON.parse(await tool('podman', [...podman, 'image', 'inspect', 'example.com/app:1']));
   assert.equal(`sha256:${pinfo[0].Id}`.replace(/^sha256:sha256:/, 'sha256:'), id);
+  await rm(proot, { recursive: true, force: true });
 });
 
 test('save --format oci is an oci-archive skopeo reads by tag, with our manifest digest', async () => {
