@@ -8,6 +8,7 @@ import { lstatSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { Pacer } from '../util/sync-fs.js';
+import { readXattrs } from '../util/xattr.js';
 import { OPAQUE_XATTR, dumpXattrs, type Xattrs } from './xattr.js';
 import { type Change, append, isWhiteout, join, layerXattrs, sameDirMeta, sameXattrs, sortedNamesSync } from './changes.js';
 
@@ -46,9 +47,9 @@ export async function lowerEntry(lowers: LowerLayer[], rel: string): Promise<{ s
   return undefined;
 }
 
-// The upperdir is walked with synchronous calls (paced): one entry per file written, most of them small.
+// The upperdir is walked with synchronous calls (paced): one entry per file written, most of them
+// small; each entry's xattrs are read as it is visited (one llistxattr, usually empty).
 export async function overlayChanges(upper: string, lowers: LowerLayer[]): Promise<Change[]> {
-  const xattrs = await dumpXattrs(upper);
   const pacer = new Pacer();
   // `fresh`: the directory is not in any lower layer (or is opaque), so nothing below it is either:
   // no lookups there (Go's build cache alone makes 256 directories, most of them empty).
@@ -63,14 +64,14 @@ export async function overlayChanges(upper: string, lowers: LowerLayer[]): Promi
         out.push({ kind: 'delete', path: p });
         continue;
       }
-      const all = xattrs.get(source);
+      const all = readXattrs(source);
       const entry: Change = { kind: 'add', path: p, source, stat: st, xattrs: layerXattrs(all) };
       if (st.isSymbolicLink()) entry.linkTarget = readlinkSync(source);
       if (!st.isDirectory()) {
         out.push(entry);
         continue;
       }
-      const opaque = all?.get(OPAQUE_XATTR)?.toString() === 'y';
+      const opaque = all.get(OPAQUE_XATTR)?.toString() === 'y';
       const lower = fresh ? undefined : await lowerEntry(lowers, p);
       const lowerDir = lower?.stat.isDirectory() ? lower : undefined;
       const children = await visit(p, opaque || !lowerDir);
