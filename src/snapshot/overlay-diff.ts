@@ -9,7 +9,7 @@ import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { Pacer } from '../util/sync-fs.js';
 import { readXattrs } from '../util/xattr.js';
-import { OPAQUE_XATTR, dumpXattrs, type Xattrs } from './xattr.js';
+import { OPAQUE_XATTR, type Xattrs } from './xattr.js';
 import { type Change, append, isWhiteout, join, layerXattrs, sameDirMeta, sameXattrs, sortedNamesSync } from './changes.js';
 
 export interface LowerLayer {
@@ -88,6 +88,6 @@ export async function overlayChanges(upper: string, lowers: LowerLayer[]): Promi
 // A directory copied up only for a mount stub (its mtime restored since) is not a change.
 async function dirDiffers(lower: { stat: BigIntStats; path: string }, st: BigIntStats, xattrs: Xattrs): Promise<boolean> {
   if (!sameDirMeta(st, lower.stat)) return true;
-  const lowerXattrs = layerXattrs((await dumpXattrs(lower.path, { recursive: false })).get(lower.path));
+  const lowerXattrs = layerXattrs(readXattrs(lower.path));
   return !sameXattrs(xattrs, lowerXattrs);
 }

@@ -15,10 +15,10 @@ export const OPAQUE_XATTR = 'trusted.overlay.opaque';
 
 /**
  * Every xattr of every file under `root` (not following symlinks), keyed by absolute path;
- * files without xattrs are absent. With `recursive: false`, only `root` itself.
+ * files without xattrs are absent.
  */
-export async function dumpXattrs(root: string, opts: { recursive?: boolean } = {}): Promise<Map<string, Xattrs>> {
-  return readXattrTree(root, opts);
+export async function dumpXattrs(root: string): Promise<Map<string, Xattrs>> {
+  return readXattrTree(root);
 }
 
 /** Sets attributes on many files (on symlinks themselves, not their targets). */

@@ -6,19 +6,21 @@
  * (a few microseconds), like the other small-file calls (util/sync-fs.ts).
  */
 import { readdirSync } from 'node:fs';
+import { constants } from 'node:os';
 import path from 'node:path';
 import { getAttributeSync, listAttributesSync, setAttributeSync } from '@napi-rs/xattr';
 
 /** name → raw value, for one file. */
 export type Xattrs = Map<string, Buffer>;
 
-/** The errno behind a binding error ("... (os error 95)"), as Node's error codes name them. */
+/** The errno behind a binding error ("... (os error 95)"), named as Node names it (os.constants.errno). */
 function errnoCode(e: unknown): string | undefined {
   const n = /\(os error (\d+)\)/.exec((e as Error)?.message ?? '')?.[1];
-  return n === undefined ? undefined : ERRNO[Number(n)];
+  if (n === undefined) return undefined;
+  const names = Object.entries(constants.errno).filter(([, v]) => v === Number(n)).map(([k]) => k);
+  // 95 is both ENOTSUP and EOPNOTSUPP on Linux: one name for it, as Node's errors use.
+  return names.includes('EOPNOTSUPP') ? 'EOPNOTSUPP' : names[0];
 }
-
-const ERRNO: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 13: 'EACCES', 20: 'ENOTDIR', 22: 'EINVAL', 28: 'ENOSPC', 30: 'EROFS', 61: 'ENODATA', 95: 'EOPNOTSUPP' };
 
 /** An Error carrying the errno's code (`EPERM`...), so callers can tell causes apart. */
 function xattrError(e: unknown, what: string): NodeJS.ErrnoException {
@@ -58,14 +60,14 @@ export function readXattrs(file: string): Xattrs {
 
 /**
  * Every attribute of every entry under `root` (root included, symlinks not followed), keyed by
- * absolute path; entries without attributes are absent. `recursive: false`: `root` alone.
+ * absolute path; entries without attributes are absent.
  */
-export function readXattrTree(root: string, opts: { recursive?: boolean } = {}): Map<string, Xattrs> {
+export function readXattrTree(root: string): Map<string, Xattrs> {
   const out = new Map<string, Xattrs>();
   const visit = (p: string, isDir: boolean) => {
     const x = readXattrs(p);
     if (x.size) out.set(p, x);
-    if (!isDir || opts.recursive === false) return;
+    if (!isDir) return;
     let entries;
     try {
       entries = readdirSync(p, { withFileTypes: true });

@@ -33,7 +33,7 @@ describe('extended attributes (util/xattr, the l*xattr calls)', () => {
     writeXattr(path.join(dir, 'sub'), 'trusted.overlay.opaque', Buffer.from('y'));
     const tree = readXattrTree(dir);
     assert.deepEqual([...tree.keys()].sort(), [path.join(dir, 'link'), path.join(dir, 'sub'), path.join(dir, 'sub/deeper/f')]);
-    assert.deepEqual([...readXattrTree(path.join(dir, 'sub'), { recursive: false }).keys()], [path.join(dir, 'sub')]);
+    assert.deepEqual(readXattrs(path.join(dir, 'sub')), new Map([['trusted.overlay.opaque', Buffer.from('y')]]));
   });
 
   it('a vanished file has none; a refused write names the file and carries the errno code', () => {
