@@ -8,8 +8,8 @@
  * Builds every scenario with both builders in the same run, interleaved run by run, and prints
  * the median wall time of each and the drydock/BuildKit ratio. Before a timed pair, both builders
  * are reset (or edited); after a reset on ext4 without a journal, the page cache is dropped and
- * the stores read back in (bench/settle.ts; `--settle none` skips it); then each builds in turn. Needs root (runc, dockerd) and
- * the fixture images (built on first use, see docs/testing.md). Results: docs/benchmarks.md.
+ * the stores read back in (bench/settle.ts; `--settle none` skips it); then each builds in turn.
+ * Needs root (runc, dockerd) and the fixture images (built on first use, see docs/testing.md). Results: docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -39,7 +39,7 @@ const { values: args } = parseArgs({
 });
 
 /** Binaries the timed commands run, read back in after the page cache is dropped. */
-const TOOLS = ['/usr/bin/docker', '/usr/sbin/runc', '/usr/bin/runc', '/usr/bin/tar', '/usr/bin/getfattr', '/usr/bin/mount', '/usr/bin/umount', '/usr/bin/sync'].filter((f) => existsSync(f));
+const TOOLS = ['/usr/bin/docker', '/usr/sbin/runc', '/usr/bin/runc', '/usr/bin/tar', '/usr/bin/mount', '/usr/bin/umount', '/usr/bin/sync'].filter((f) => existsSync(f));
 
 interface Row { id: string; title: string; drydock: number[]; buildkit: number[] }
 

@@ -30,6 +30,8 @@ export interface Side {
 
 /** The base images every scenario may use, by fixture and the name Dockerfiles use. */
 export const BASES: ReadonlyArray<[FixtureName, string]> = [['busybox', 'busybox:latest'], ['golang', 'golang:1.19']];
+/** The names the bases are loaded under: what a reset keeps. */
+const BASE_REFS: ReadonlySet<string> = new Set(BASES.map(([, ref]) => ref));
 
 const DOCKER = '/usr/bin/docker';
 
@@ -69,7 +71,6 @@ export function drydockSide(cli: string, bases: { loaded: string; packed: string
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // the bench may run under tsx; the CLI must not
   const drydock = (args: string[]) => run([cli, '--root', root, ...args], { env });
-  const baseRefs = new Set(BASES.map(([, ref]) => ref));
   let current: 'loaded' | 'packed' | undefined;
   return {
     name: 'drydock',
@@ -81,7 +82,7 @@ export function drydockSide(cli: string, bases: { loaded: string; packed: string
         // directories, and ext4 then creates files slowly for a while).
         const built = (await drydock(['images'])).split('\n').slice(1)
           .map((line) => line.split(/\s+/)).filter(([repo, tag]) => repo && tag && tag !== '<none>').map(([repo, tag]) => `${repo}:${tag}`)
-          .filter((ref) => !baseRefs.has(ref));
+          .filter((ref) => !BASE_REFS.has(ref));
         if (built.length) await drydock(['rmi', ...built]);
         await drydock(['prune', '--cache']);
       } else {
@@ -117,8 +118,7 @@ export async function buildkitSide(archive: string): Promise<Side> {
     name: 'buildkit',
     async reset() {
       // The images the builds made, then the build cache: only the loaded bases are left.
-      const baseRefs = new Set(BASES.map(([, ref]) => ref));
-      const built = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).split('\n').filter((r) => r && !r.includes('<none>') && !baseRefs.has(r));
+      const built = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).split('\n').filter((r) => r && !r.includes('<none>') && !BASE_REFS.has(r));
       if (built.length) await docker(['rmi', ...built]);
       await docker(['builder', 'prune', '-af']);
       await settle();
