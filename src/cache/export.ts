@@ -6,7 +6,7 @@ import type { Store } from '../store/index.js';
 import type { ImageConfig, Platform } from '../image/oci.js';
 import { MediaType } from '../image/oci.js';
 import { gzipRecords } from '../solver/compress.js';
-import type { CacheKey, CacheRecord, StageResult } from '../graph/index.js';
+import { isSnapshotLayer, type CacheKey, type CacheRecord, type StageResult } from '../graph/index.js';
 import type { StepCache } from '../solver/cache.js';
 import type { EventSink } from '../solver/events.js';
 import { DrydockError } from '../util/errors.js';
@@ -65,10 +65,11 @@ export async function exportCaches(specs: CacheSpec[] | undefined, x: CacheExpor
 
 async function exportOne(spec: Exclude<CacheSpec, { type: 'inline' }>, x: CacheExportInput): Promise<void> {
   let records = await collectRecords(x, spec.mode ?? 'min');
-  // Intermediate stages' layers are stored uncompressed: a cache sent elsewhere gets them gzipped
-  // (once: the records are rewritten), or in the compression it asks for.
+  // Intermediate stages' layers are kept as snapshots: a cache sent elsewhere gets them stored
+  // gzipped (once: the records are rewritten), or in the compression it asks for.
   if (!spec.compression) records = await gzipRecords(x.store, x.cache, records);
   else {
+    records = await gzipRecords(x.store, x.cache, records, undefined, (l) => isSnapshotLayer(l.descriptor));
     const to = spec.compression;
     records = await Promise.all(records.map(async (r) => (r.layer
       ? { ...r, layer: { ...r.layer, descriptor: await recompressLayer(x.store, r.layer.descriptor, to, spec.compressionLevel) } }

@@ -4,7 +4,8 @@
  * use (only the steps that actually hit are downloaded) and becomes a local record.
  */
 import type { Descriptor, Digest } from '../image/oci.js';
-import type { CacheKey, CacheRecord } from '../graph/index.js';
+import { isSnapshotLayer, type CacheKey, type CacheRecord, type LayerRef } from '../graph/index.js';
+import { hasUnpackedLayer } from '../snapshot/store.js';
 import type { Store } from '../store/index.js';
 import { StepCache } from '../solver/cache.js';
 import { DrydockError } from '../util/errors.js';
@@ -37,7 +38,7 @@ export class ImportingStepCache extends StepCache {
 
   override async get(key: CacheKey): Promise<CacheRecord | undefined> {
     const local = await super.get(key);
-    if (local && (!local.layer || (await this.store.content.has(local.layer.descriptor.digest)))) return local;
+    if (local && (!local.layer || (await this.hasLocal(local.layer)))) return local;
     const hit = this.remote.get(key);
     if (!hit) return local;
     if (hit.rec.layer) {
@@ -52,6 +53,10 @@ export class ImportingStepCache extends StepCache {
     }
     await this.put(hit.rec);
     return hit.rec;
+  }
+
+  private hasLocal(l: LayerRef): Promise<boolean> {
+    return isSnapshotLayer(l.descriptor) ? hasUnpackedLayer(this.store.root, l.diffID) : this.store.content.has(l.descriptor.digest);
   }
 
   private blob(d: Descriptor, source: CacheSource): Promise<void> {

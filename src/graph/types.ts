@@ -1,6 +1,19 @@
 import type { Descriptor, Digest, ImageConfig } from '../image/oci.js';
 import type { CacheKey } from './keys.js';
 
+/**
+ * The media type of a layer kept only as a snapshot: a step of an intermediate stage, whose
+ * changes were committed without being made into a tar (BuildKit keeps such layers as
+ * snapshots too). Its descriptor's digest and its diffID are the snapshot's id, not a content
+ * digest; no blob exists. When an image or a cache export needs the layer, its tar is made from
+ * the snapshot (snapshotter `layerTar`) and stored as a blob: see solver/compress.ts.
+ */
+export const SNAPSHOT_LAYER = 'application/vnd.drydock.layer.snapshot.v1';
+
+export function isSnapshotLayer(d: Descriptor): boolean {
+  return d.mediaType === SNAPSHOT_LAYER;
+}
+
 /** One layer of a built or pulled image: the stored (compressed) blob and its uncompressed identity. */
 export interface LayerRef {
   descriptor: Descriptor;

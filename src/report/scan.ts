@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Store } from '../store/index.js';
 import type { Descriptor, Digest } from '../image/oci.js';
 import { openLayerTar } from '../image/layer.js';
+import { isSnapshotLayer } from '../graph/index.js';
 import { readTar } from '../image/tar/reader.js';
 import { DrydockError } from '../util/errors.js';
 
@@ -77,6 +78,13 @@ export class LayerScanner {
   }
 
   private async read(layer: Descriptor): Promise<LayerScan> {
+    if (isSnapshotLayer(layer)) {
+      // An intermediate stage's layer, kept as a snapshot only: its tar is made from the snapshot.
+      const { openSnapshotter } = await import('../snapshot/index.js');
+      const snapshotter = await openSnapshotter(this.store.root);
+      if (!(await snapshotter.hasLayer(layer.digest))) throw new DrydockError('NOT_FOUND', `layer ${layer.digest} is not in the store (pruned?)`);
+      return scanTar(snapshotter.layerTar(layer.digest));
+    }
     if (!(await this.store.content.has(layer.digest))) {
       throw new DrydockError('NOT_FOUND', `layer ${layer.digest} is not in the store (pruned?)`);
     }

@@ -7,3 +7,4 @@
 export type { ActiveSnapshot, SnapshotDriver, SnapshotView, Snapshotter } from './types.js';
 export type { DiffOptions } from './tar-writer.js';
 export { openSnapshotter } from './snapshotter.js';
+export { hasUnpackedLayer } from './store.js';

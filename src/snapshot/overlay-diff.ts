@@ -91,3 +91,35 @@ async function dirDiffers(lower: { stat: BigIntStats; path: string }, st: BigInt
   const lowerXattrs = layerXattrs(readXattrs(lower.path));
   return !sameXattrs(xattrs, lowerXattrs);
 }
+
+/**
+ * What committing an upperdir as a layer without its diff needs to know, from one walk of the
+ * upperdir alone: the bytes of file content its tar will hold (each regular file once, however
+ * many hard links it has, as the tar writer stores them) and the directories it makes opaque.
+ */
+export async function upperSummary(upper: string): Promise<{ size: number; opaque: string[] }> {
+  const pacer = new Pacer();
+  const seen = new Set<bigint>();
+  const opaque: string[] = [];
+  let size = 0;
+  const visit = async (rel: string): Promise<void> => {
+    for (const name of sortedNamesSync(path.join(upper, rel))) {
+      const p = join(rel, name);
+      const source = path.join(upper, p);
+      await pacer.pace();
+      const st = lstatSync(source, { bigint: true });
+      if (st.isFile()) {
+        if (st.nlink > 1n) {
+          if (seen.has(st.ino)) continue;
+          seen.add(st.ino);
+        }
+        size += Number(st.size);
+      } else if (st.isDirectory()) {
+        if (readXattrs(source).get(OPAQUE_XATTR)?.toString() === 'y') opaque.push(p);
+        await visit(p);
+      }
+    }
+  };
+  await visit('');
+  return { size, opaque };
+}

@@ -13,8 +13,8 @@ import type { Digest } from '../image/oci.js';
 import { DrydockError } from '../util/errors.js';
 import { runTool } from '../util/tool.js';
 import { OPAQUE_XATTR, dumpXattrs } from './xattr.js';
-import { overlayChanges, type LowerLayer } from './overlay-diff.js';
-import type { LayerStore } from './store.js';
+import { overlayChanges, upperSummary, type LowerLayer } from './overlay-diff.js';
+import type { LayerMeta, LayerStore } from './store.js';
 import { writeLayerTar, type DiffOptions } from './tar-writer.js';
 import type { ActiveSnapshot, SnapshotView } from './types.js';
 
@@ -76,6 +76,20 @@ export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promi
   }
   let mounted = true;
   let released = false;
+  const unmountForCommit = async () => {
+    if (released) throw new Error('snapshot already released');
+    if (mounted) {
+      await runTool('umount', [merged]);
+      mounted = false;
+    }
+  };
+  // The upperdir becomes the layer's directory, by one rename into place.
+  const adoptUpper = async (id: Digest, meta: LayerMeta) => {
+    const holder = await store.newTemp();
+    await rename(upper, path.join(holder, 'fs'));
+    await store.adopt(id, holder, meta);
+    await store.removeActive(holder);
+  };
   /** Opaque directories the diff found (the root never is), so commit need not read xattrs again. */
   let opaqueSeen: string[] | undefined;
   return {
@@ -91,18 +105,17 @@ export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promi
       );
     },
     async commit(diffID: Digest): Promise<void> {
-      if (released) throw new Error('snapshot already released');
-      if (mounted) {
-        await runTool('umount', [merged]);
-        mounted = false;
-      }
+      await unmountForCommit();
       const opaque = opaqueSeen ?? [...(await dumpXattrs(upper))]
         .filter(([, x]) => x.get(OPAQUE_XATTR)?.toString() === 'y')
         .map(([p]) => path.relative(upper, p));
-      const holder = await store.newTemp();
-      await rename(upper, path.join(holder, 'fs'));
-      await store.adopt(diffID, holder, { opaque });
-      await store.removeActive(holder);
+      await adoptUpper(diffID, { opaque });
+    },
+    async commitUndiffed(id: Digest, opts?: DiffOptions): Promise<{ size: number }> {
+      await unmountForCommit();
+      const { size, opaque } = await upperSummary(upper);
+      await adoptUpper(id, { opaque, parents: layers, ...(opts?.sourceDateEpoch !== undefined ? { sourceDateEpoch: opts.sourceDateEpoch } : {}) });
+      return { size };
     },
     async release(): Promise<void> {
       if (released) return;
@@ -124,4 +137,24 @@ export async function overlayView(store: LayerStore, layers: Digest[]): Promise<
     throw e;
   }
   return { path: merged, release: () => store.removeActive(dir) };
+}
+
+/**
+ * The tar of a layer committed without a diff (`commitUndiffed`): its directory, the upperdir it
+ * was, diffed against the layers it was made on, exactly as `diff()` would have before the commit
+ * (the same walk and writer over the same files), so its digest is the one `diff()` would have had.
+ */
+export function undiffedLayerTar(store: LayerStore, id: Digest): Readable {
+  return Readable.from(
+    (async function* () {
+      const meta = await store.meta(id).catch(() => undefined);
+      if (!meta?.parents) throw new DrydockError('STORE', `layer ${id} is not a snapshot committed without its diff`);
+      for (const p of meta.parents) {
+        if (!(await store.has(p))) throw new DrydockError('STORE', `layer ${id} cannot be read: the layer ${p} it was made on is no longer unpacked`);
+      }
+      const changes = await overlayChanges(store.fsDir(id), await lowerLayers(store, meta.parents));
+      yield* writeLayerTar(changes, meta.sourceDateEpoch !== undefined ? { sourceDateEpoch: meta.sourceDateEpoch } : {});
+    })(),
+    { objectMode: false },
+  );
 }

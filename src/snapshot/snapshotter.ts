@@ -9,7 +9,7 @@ import path from 'node:path';
 import { atomicWrite } from '../store/fsutil.js';
 import { runTool } from '../util/tool.js';
 import { copyPrepare, copyView } from './copy.js';
-import { mountOverlay, overlayPrepare, overlayView } from './overlay.js';
+import { mountOverlay, overlayPrepare, overlayView, undiffedLayerTar } from './overlay.js';
 import { LayerStore, unmount } from './store.js';
 import type { SnapshotDriver, Snapshotter } from './types.js';
 import { OPAQUE_XATTR, restoreXattrs } from './xattr.js';
@@ -79,6 +79,8 @@ export async function openSnapshotter(storeRoot: string, opts: { driver?: Snapsh
     ensureLayer: (diffID, openTar) => store.ensure(diffID, openTar, overlay),
     prepare: (layers) => (overlay ? overlayPrepare(store, layers) : copyPrepare(store, layers)),
     view: (layers) => (overlay ? overlayView(store, layers) : copyView(store, layers)),
+    layerTar: (id) => undiffedLayerTar(store, id),
+    alias: (diffID, id) => store.alias(diffID, id),
     prune: (keep) => store.prune(keep),
   };
 }

@@ -10,7 +10,7 @@
  * process left in active/ and tmp/ is unmounted and removed when the store is next opened.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Digest } from '../image/oci.js';
@@ -21,6 +21,13 @@ import { convertWhiteouts, extractTar } from './unpack.js';
 
 export interface LayerMeta {
   opaque: string[];
+  /**
+   * A layer committed without a diff (an intermediate stage's step): the layers it was made on,
+   * bottom first, and the SOURCE_DATE_EPOCH of its build. Its tar is the diff of its directory
+   * against those layers (overlay.ts `undiffedLayerTar`), so they are kept as long as it is.
+   */
+  parents?: Digest[];
+  sourceDateEpoch?: number;
 }
 
 function hexOf(diffID: Digest): string {
@@ -59,6 +66,11 @@ export async function unmount(target: string): Promise<void> {
  */
 async function spreadSubdirs(dir: string): Promise<void> {
   await runTool('chattr', ['+T', dir]).catch(() => undefined);
+}
+
+/** Whether the store at `storeRoot` has the layer `id` unpacked (without opening its snapshotter). */
+export function hasUnpackedLayer(storeRoot: string, id: Digest): Promise<boolean> {
+  return exists(path.join(storeRoot, 'snapshots', 'layers', hexOf(id), 'fs'));
 }
 
 export class LayerStore {
@@ -145,6 +157,20 @@ export class LayerStore {
     await this.link(diffID);
   }
 
+  /**
+   * Makes the layer `id` known by a second name, `diffID` (once the tar of a layer committed without
+   * a diff has been made, under its content digest): layers/<diffID> becomes a link to layers/<id>,
+   * unless a layer of that diffID is unpacked already. The directory keeps its name, so snapshots
+   * mounted on it meanwhile are undisturbed.
+   */
+  async alias(diffID: Digest, id: Digest): Promise<void> {
+    if (diffID === id || (await this.has(diffID))) return;
+    await symlink(hexOf(id), this.layerDir(diffID)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+    await this.link(diffID);
+  }
+
   private async link(diffID: Digest): Promise<void> {
     const target = path.join('..', 'layers', hexOf(diffID), 'fs');
     await symlink(target, path.join(this.root, this.shortLink(diffID))).catch((e: NodeJS.ErrnoException) => {
@@ -186,12 +212,32 @@ export class LayerStore {
     }
   }
 
+  /**
+   * What keeping `hexes` takes: each one's alias target (see alias) and, for layers committed
+   * without a diff, the parents their tar is made against.
+   */
+  private async closure(hexes: Iterable<string>): Promise<Set<string>> {
+    const out = new Set<string>();
+    const queue = [...hexes];
+    for (let hex = queue.pop(); hex !== undefined; hex = queue.pop()) {
+      if (out.has(hex)) continue;
+      out.add(hex);
+      const dir = path.join(this.root, 'layers', hex);
+      const target = await readlink(dir).catch(() => undefined);
+      if (target !== undefined) queue.push(path.basename(target));
+      const meta = await readFile(path.join(dir, 'meta.json'), 'utf8').then((t) => JSON.parse(t) as LayerMeta, () => undefined);
+      for (const p of meta?.parents ?? []) queue.push(p.slice('sha256:'.length));
+    }
+    return out;
+  }
+
   async prune(keep: Set<Digest>): Promise<void> {
-    const inUse = new Set<string>();
-    for (const o of await this.owners()) if (o.pid !== 0 && isAlive(o.pid)) for (const l of o.layers) inUse.add(hexOf(l));
+    const live: Digest[] = [];
+    for (const o of await this.owners()) if (o.pid !== 0 && isAlive(o.pid)) live.push(...o.layers);
+    const kept = await this.closure([...keep, ...live].flatMap((d) => (/^sha256:[0-9a-f]{64}$/.test(d) ? [d.slice('sha256:'.length)] : [])));
     for (const hex of await readdir(path.join(this.root, 'layers'))) {
       const diffID = `sha256:${hex}` as Digest;
-      if (keep.has(diffID) || inUse.has(hex) || this.unpacking.has(hex)) continue;
+      if (kept.has(hex) || this.unpacking.has(hex)) continue;
       await rm(path.join(this.root, this.shortLink(diffID)), { force: true });
       const doomed = await this.newTemp();
       await rename(path.join(this.root, 'layers', hex), path.join(doomed, 'layer'));

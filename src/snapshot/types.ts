@@ -14,7 +14,14 @@ export interface Snapshotter {
   prepare(layers: Digest[]): Promise<ActiveSnapshot>;
   /** A read-only view of `layers` (for COPY --from sources, RUN --mount=from): no copy on overlay. */
   view(layers: Digest[]): Promise<SnapshotView>;
-  /** Removes every layer not in `keep` that no live snapshot uses. */
+  /**
+   * The uncompressed tar of a layer committed with `commitUndiffed`, made from its directory and
+   * the layers it was made on (which `prune` keeps as long as it keeps the layer).
+   */
+  layerTar(id: Digest): Readable;
+  /** Makes the layer `id` also known as `diffID` (its tar's digest, once made). */
+  alias(diffID: Digest, id: Digest): Promise<void>;
+  /** Removes every layer not in `keep` that no live snapshot uses (keeping what kept layers need). */
   prune(keep: Set<Digest>): Promise<void>;
 }
 
@@ -34,6 +41,12 @@ export interface ActiveSnapshot {
   diff(opts?: DiffOptions): Readable;
   /** Turn this snapshot's changes into the committed layer `diffID` (on overlay the upperdir becomes the layer dir). */
   commit(diffID: Digest): Promise<void>;
+  /**
+   * Overlay only: make this snapshot's changes the layer `id` without computing its diff (an
+   * intermediate stage's step: its tar is made later, if ever, by `layerTar`). Returns the bytes of
+   * file content the layer holds.
+   */
+  commitUndiffed?(id: Digest, opts?: DiffOptions): Promise<{ size: number }>;
   /** Unmount and remove (after commit, or to discard). */
   release(): Promise<void>;
 }

@@ -6,7 +6,7 @@
 import { mkdir, readFile, rename, writeFile, rm, readdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { CacheKey, CacheRecord } from '../graph/index.js';
+import { isSnapshotLayer, type CacheKey, type CacheRecord } from '../graph/index.js';
 
 export interface LeaseHolder {
   lease(name: string, digests: `sha256:${string}`[]): Promise<void>;
@@ -35,7 +35,9 @@ export class StepCache {
 
   async put(rec: CacheRecord): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    if (rec.layer) await this.leases.lease(leaseName(rec.key), [rec.layer.descriptor.digest]);
+    // A snapshot layer has no blob to hold (the snapshotter's prune keeps what records name).
+    if (rec.layer && !isSnapshotLayer(rec.layer.descriptor)) await this.leases.lease(leaseName(rec.key), [rec.layer.descriptor.digest]);
+    else await this.leases.unlease(leaseName(rec.key));
     const tmp = `${this.file(rec.key)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(tmp, JSON.stringify(rec));
     await rename(tmp, this.file(rec.key));

@@ -8,7 +8,7 @@ import type { BuildContext } from '../context/index.js';
 import type { EventSink } from './events.js';
 import type { StepCache } from './cache.js';
 import type { ImageResolver } from './images.js';
-import { layerStep, viewLayers, type Workspace } from './workspace.js';
+import { layerAvailable, layerStep, viewLayers, type Workspace } from './workspace.js';
 import { checkEntitlements, executeRun, runKeyOp } from './ops/run.js';
 import { executeCopy, isURL, remoteKeyInputs } from './ops/copy.js';
 import { executeMkdir } from './ops/mkdir.js';
@@ -28,8 +28,8 @@ export interface SolveStage {
   noCache: boolean;
   /**
    * The stage's layers end up in the result image (it is the target or the target's base chain):
-   * they are gzipped as they are made. Other stages' layers are stored uncompressed, as BuildKit
-   * keeps its snapshots, and compressed only if an export needs them (compress.ts).
+   * they are gzipped as they are made. Other stages' layers are kept as snapshots only, as
+   * BuildKit keeps them, and made into blobs only if an export needs them (compress.ts).
    */
   inImage?: boolean;
   /** The FROM line, for errors about the base. */
@@ -100,7 +100,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
       const inputs = await keyInputs(step, env);
       const stepKey = cacheKey(link ? 'scratch' : key, step.op.kind, op, inputs);
       let rec = stage.noCache ? undefined : await env.cache.get(stepKey);
-      if (rec?.layer && !(await env.ws.store.content.has(rec.layer.descriptor.digest))) rec = undefined;
+      if (rec?.layer && !(await layerAvailable(env.ws, rec.layer))) rec = undefined;
       const hit = !!rec;
       if (env.explainer) {
         const trace = { id: `${stage.name}#${n}`, instruction: step.instruction, createdBy: step.createdBy, parent: key, key: stepKey, hit, op, inputs, base: n === 2 ? base.image : undefined };
@@ -112,7 +112,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
         await env.cache.touch(stepKey);
         env.emit({ type: 'step-cached', time: Date.now(), stage: stage.index, step: id });
       } else {
-        const layer = await layerStep(env.ws, link ? [] : layers, (rootfs) => execute(step, rootfs, id, stage.index, env), stage.inImage === false ? 'uncompressed' : 'gzip');
+        const layer = await layerStep(env.ws, link ? [] : layers, (rootfs) => execute(step, rootfs, id, stage.index, env), stage.inImage === false ? 'snapshot' : 'gzip');
         rec = { key: stepKey, created: new Date().toISOString(), createdBy: step.createdBy, layer };
         await env.cache.put(rec);
       }

@@ -4,8 +4,9 @@
  */
 import type { Store } from '../store/index.js';
 import type { Snapshotter } from '../snapshot/index.js';
-import type { LayerRef } from '../graph/index.js';
-import type { Compression, Descriptor, Platform } from '../image/oci.js';
+import { SNAPSHOT_LAYER, isSnapshotLayer, type LayerRef } from '../graph/index.js';
+import type { Compression, Descriptor, Digest, Platform } from '../image/oci.js';
+import { randomBytes } from 'node:crypto';
 import { resolveImage } from '../image/resolve.js';
 import { DrydockError } from '../util/errors.js';
 import { openLayerTar, writeLayer } from '../image/layer.js';
@@ -22,6 +23,7 @@ export interface Workspace {
 export async function ensureLayers(ws: Workspace, layers: LayerRef[]): Promise<void> {
   for (const l of layers) {
     if (await ws.snapshotter.hasLayer(l.diffID)) continue;
+    if (isSnapshotLayer(l.descriptor)) throw new DrydockError('STORE', `layer ${l.diffID} is no longer in the store (pruned?)`);
     await ws.snapshotter.ensureLayer(l.diffID, () => {
       const { stream, size } = teeMeasure(openLayerTar(ws.store, l.descriptor));
       size.then((n) => ws.sizes.set(l.diffID, n)).catch(() => { /* size stays unknown */ });
@@ -54,16 +56,32 @@ export async function viewLayers(ws: Workspace, layers: LayerRef[]) {
   return ws.snapshotter.view(layers.map((l) => l.diffID));
 }
 
+/** Whether a cache record's layer can still be used: its blob, or for a snapshot layer its snapshot, is in the store. */
+export async function layerAvailable(ws: Workspace, l: LayerRef): Promise<boolean> {
+  return isSnapshotLayer(l.descriptor) ? ws.snapshotter.hasLayer(l.diffID) : ws.store.content.has(l.descriptor.digest);
+}
+
 /**
- * Run `work` in a writable snapshot on top of `layers`; its changes become the returned layer,
- * stored with `compression` (gzip for layers bound for an image; uncompressed for the layers of
- * intermediate stages, which only the cache and the snapshotter read: see compress.ts).
+ * How a step's layer is kept: a blob in `compression` (gzip for layers bound for an image), or
+ * `snapshot` for the layers of intermediate stages, which only the cache and the snapshotter
+ * read: committed without a diff, their tar made only if an export needs it (compress.ts). The
+ * copy driver has no upperdir to keep as the layer, so there they are uncompressed blobs.
  */
-export async function layerStep(ws: Workspace, layers: LayerRef[], work: (rootfs: string) => Promise<void>, compression: Compression = 'gzip'): Promise<LayerRef> {
+export type LayerForm = Compression | 'snapshot';
+
+/** Run `work` in a writable snapshot on top of `layers`; its changes become the returned layer, kept as `form`. */
+export async function layerStep(ws: Workspace, layers: LayerRef[], work: (rootfs: string) => Promise<void>, form: LayerForm = 'gzip'): Promise<LayerRef> {
   await ensureLayers(ws, layers);
   const active = await ws.snapshotter.prepare(layers.map((l) => l.diffID));
   try {
     await work(active.rootfs);
+    if (form === 'snapshot' && active.commitUndiffed) {
+      const id = `sha256:${randomBytes(32).toString('hex')}` as Digest;
+      const { size } = await active.commitUndiffed(id, { sourceDateEpoch: ws.sourceDateEpoch });
+      await ws.sizes.set(id, size);
+      return { descriptor: { mediaType: SNAPSHOT_LAYER, digest: id, size }, diffID: id, size };
+    }
+    const compression = form === 'snapshot' ? 'uncompressed' : form;
     const { stream, size } = teeMeasure(active.diff({ sourceDateEpoch: ws.sourceDateEpoch }));
     const { descriptor, diffID } = await writeLayer(ws.store, stream, compression);
     const bytes = await size;
@@ -80,7 +98,7 @@ export async function layerSize(ws: Workspace, l: LayerRef): Promise<number> {
   if (l.size !== undefined) return l.size;
   const known = await ws.sizes.get(l.diffID);
   if (known !== undefined) return known;
-  const { stream, size } = teeMeasure(openLayerTar(ws.store, l.descriptor));
+  const { stream, size } = teeMeasure(isSnapshotLayer(l.descriptor) ? ws.snapshotter.layerTar(l.diffID) : openLayerTar(ws.store, l.descriptor));
   stream.resume();
   const n = await size;
   await ws.sizes.set(l.diffID, n);

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src/store/index.js';
+import { SNAPSHOT_LAYER } from '../../../src/graph/index.js';
 import { report, loadBuildRecord, type ReportResult } from '../../../src/report/index.js';
 import { tmpStoreRoot, removeTmpStoreRoots } from '../../helpers/store.js';
 import { fixtureImage } from '../../helpers/fixtures.js';
@@ -126,7 +127,9 @@ test('a stage whose layers were pruned since the build is listed as unavailable'
   const inImage = new Set(fromBuild.layers.map((l) => l.digest));
   const builderOnly = rec!.stages.find((s) => s.name === 'builder')!.layers.filter((l) => !inImage.has(l.digest));
   assert.equal(builderOnly.length, 1);
-  await rm(store.content.path(builderOnly[0]!.digest));
+  // The builder stage was intermediate: its layer is a snapshot, with no blob.
+  assert.equal(builderOnly[0]!.mediaType, SNAPSHOT_LAYER);
+  await rm(join(root, 'snapshots', 'layers', builderOnly[0]!.digest.slice('sha256:'.length)), { recursive: true });
   const r = await report({ image: 'rep:1', root });
   assert.equal(r.stages[0]!.unavailable, `layer ${builderOnly[0]!.digest} is not in the store (pruned?)`);
   assert.equal(r.stages[0]!.leftBehind, 0);

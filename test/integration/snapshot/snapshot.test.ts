@@ -167,6 +167,45 @@ test('both drivers give the same bytes for the same changes, and the same change
   assert.equal(new Set(digests).size, 1, digests.join(' '));
 });
 
+test('overlay: a layer committed without its diff gives, later, the tar diff() gave; prune keeps its parents and its alias', async () => {
+  const s = await open('overlay');
+  const { createHash } = await import('node:crypto');
+  const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}` as const;
+  // The same changes, once diffed before the commit, once committed without a diff.
+  const eager = live(await s.prepare([BASE]));
+  sh(eager.rootfs, CHANGES);
+  const expected = await bytesOf(eager.diff({ sourceDateEpoch: EPOCH }));
+  await eager.release();
+  const a = live(await s.prepare([BASE]));
+  sh(a.rootfs, CHANGES);
+  const L1 = digestN(11);
+  const { size } = await a.commitUndiffed!(L1, { sourceDateEpoch: EPOCH });
+  await a.release();
+  // Content bytes: newfile 4 (hl is the same inode: counted once), mod 7, chm, d/sub/c, xa, own and the long name 2 each.
+  assert.equal(size, 21);
+  assert.equal(sha(await bytesOf(s.layerTar(L1))), sha(expected));
+  // A second such layer on top: its tar is its own changes against both below.
+  const b = live(await s.prepare([BASE, L1]));
+  sh(b.rootfs, 'echo again > mod; rm newfile');
+  const L2 = digestN(12);
+  await b.commitUndiffed!(L2, {});
+  await b.release();
+  assert.deepEqual((await readEntries(s.layerTar(L2))).map((e) => e.name), ['mod', '.wh.newfile']);
+  // Named by its tar's digest too; keeping that name keeps the layer, and each kept layer keeps its parents.
+  const real = sha(await bytesOf(s.layerTar(L2)));
+  await s.alias(real, L2);
+  assert.equal(await s.hasLayer(real), true);
+  await s.prune(new Set([real]));
+  for (const id of [BASE, L1, L2, real]) assert.equal(await s.hasLayer(id), true, id);
+  assert.equal(sha(await bytesOf(s.layerTar(real))), real);
+  const v = live(await s.view([BASE, L1, real]));
+  assert.equal(await readFile(path.join(v.path, 'mod'), 'utf8'), 'again\n');
+  assert.equal(existsSync(path.join(v.path, 'newfile')), false);
+  await v.release();
+  await s.prune(new Set([BASE]));
+  for (const id of [L1, L2, real]) assert.equal(await s.hasLayer(id), false, id);
+});
+
 test('a killed process leaves no mount or half-unpacked layer behind the next open', async () => {
   const root = await mkdtemp(path.join(os.tmpdir(), 'drydock-crash-'));
   const s = await openSnapshotter(root, { driver: 'overlay' });
