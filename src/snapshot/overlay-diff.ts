@@ -4,13 +4,13 @@
  * a char 0/0 device is a deletion; a directory is a change when it is opaque, new, has other
  * metadata than the lower one it hides, or contains changes.
  */
-import { lstatSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { Pacer } from '../util/sync-fs.js';
 import { readXattrs } from '../util/xattr.js';
 import { OPAQUE_XATTR, type Xattrs } from './xattr.js';
-import { type Change, append, isWhiteout, join, layerXattrs, sameDirMeta, sameXattrs, sortedNamesSync } from './changes.js';
+import { type Change, append, compareNames, isWhiteout, join, layerXattrs, sameDirMeta, sameXattrs, sortedNamesSync } from './changes.js';
 
 export interface LowerLayer {
   /** The layer's directory (overlay format). */
@@ -96,30 +96,30 @@ async function dirDiffers(lower: { stat: BigIntStats; path: string }, st: BigInt
  * What committing an upperdir as a layer without its diff needs to know, from one walk of the
  * upperdir alone: the bytes of file content its tar will hold (each regular file once, however
  * many hard links it has, as the tar writer stores them) and the directories it makes opaque.
+ * Order does not matter here, so names are not sorted; only regular files are lstat-ed.
  */
 export async function upperSummary(upper: string): Promise<{ size: number; opaque: string[] }> {
   const pacer = new Pacer();
-  const seen = new Set<bigint>();
+  const seen = new Set<number>();
   const opaque: string[] = [];
   let size = 0;
   const visit = async (rel: string): Promise<void> => {
-    for (const name of sortedNamesSync(path.join(upper, rel))) {
-      const p = join(rel, name);
-      const source = path.join(upper, p);
+    for (const entry of readdirSync(path.join(upper, rel), { withFileTypes: true })) {
+      const p = join(rel, entry.name);
       await pacer.pace();
-      const st = lstatSync(source, { bigint: true });
-      if (st.isFile()) {
-        if (st.nlink > 1n) {
+      if (entry.isFile()) {
+        const st = lstatSync(path.join(upper, p));
+        if (st.nlink > 1) {
           if (seen.has(st.ino)) continue;
           seen.add(st.ino);
         }
-        size += Number(st.size);
-      } else if (st.isDirectory()) {
-        if (readXattrs(source).get(OPAQUE_XATTR)?.toString() === 'y') opaque.push(p);
+        size += st.size;
+      } else if (entry.isDirectory()) {
+        if (readXattrs(path.join(upper, p)).get(OPAQUE_XATTR)?.toString() === 'y') opaque.push(p);
         await visit(p);
       }
     }
   };
   await visit('');
-  return { size, opaque };
+  return { size, opaque: opaque.sort(compareNames) };
 }
