@@ -37,6 +37,15 @@ function hexOf(diffID: Digest): string {
 }
 
 
+/** A JSON file's content, or undefined when it is missing or unreadable. */
+async function readJSON<T>(file: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(() => true, () => false);
 }
@@ -178,11 +187,16 @@ export class LayerStore {
     });
   }
 
-  /** A directory for a snapshot, owned by this process, recording the layers it uses. */
+  /**
+   * A directory for a snapshot, owned by this process, recording the layers it uses. It appears in
+   * active/ by one rename with its owner.json written, so another process's recovery never finds
+   * it without an owner (and removes it as a dead one's).
+   */
   async newActive(layers: Digest[]): Promise<string> {
+    const tmp = await this.newTemp();
+    await writeFile(path.join(tmp, 'owner.json'), JSON.stringify({ pid: process.pid, layers }));
     const dir = path.join(this.root, 'active', randomBytes(8).toString('hex'));
-    await mkdir(dir);
-    await writeFile(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, layers }));
+    await rename(tmp, dir);
     return dir;
   }
 
@@ -196,7 +210,7 @@ export class LayerStore {
     const out = [];
     for (const id of await readdir(path.join(this.root, 'active'))) {
       const dir = path.join(this.root, 'active', id);
-      const owner = await readFile(path.join(dir, 'owner.json'), 'utf8').then((t) => JSON.parse(t) as { pid: number; layers: Digest[] }, () => undefined);
+      const owner = await readJSON<{ pid: number; layers: Digest[] }>(path.join(dir, 'owner.json'));
       out.push({ dir, pid: owner?.pid ?? 0, layers: owner?.layers ?? [] });
     }
     return out;
@@ -225,7 +239,7 @@ export class LayerStore {
       const dir = path.join(this.root, 'layers', hex);
       const target = await readlink(dir).catch(() => undefined);
       if (target !== undefined) queue.push(path.basename(target));
-      const meta = await readFile(path.join(dir, 'meta.json'), 'utf8').then((t) => JSON.parse(t) as LayerMeta, () => undefined);
+      const meta = await readJSON<LayerMeta>(path.join(dir, 'meta.json'));
       for (const p of meta?.parents ?? []) queue.push(p.slice('sha256:'.length));
     }
     return out;
