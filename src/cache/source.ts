@@ -4,8 +4,8 @@
  * use (only the steps that actually hit are downloaded) and becomes a local record.
  */
 import type { Descriptor, Digest } from '../image/oci.js';
-import { isSnapshotLayer, type CacheKey, type CacheRecord, type LayerRef } from '../graph/index.js';
-import { hasUnpackedLayer } from '../snapshot/store.js';
+import type { CacheKey, CacheRecord } from '../graph/index.js';
+import { layerAvailable } from '../solver/workspace.js';
 import type { Store } from '../store/index.js';
 import { StepCache } from '../solver/cache.js';
 import { DrydockError } from '../util/errors.js';
@@ -38,7 +38,7 @@ export class ImportingStepCache extends StepCache {
 
   override async get(key: CacheKey): Promise<CacheRecord | undefined> {
     const local = await super.get(key);
-    if (local && (!local.layer || (await this.hasLocal(local.layer)))) return local;
+    if (local && (!local.layer || (await layerAvailable(this.store, local.layer)))) return local;
     const hit = this.remote.get(key);
     if (!hit) return local;
     if (hit.rec.layer) {
@@ -53,10 +53,6 @@ export class ImportingStepCache extends StepCache {
     }
     await this.put(hit.rec);
     return hit.rec;
-  }
-
-  private hasLocal(l: LayerRef): Promise<boolean> {
-    return isSnapshotLayer(l.descriptor) ? hasUnpackedLayer(this.store.root, l.diffID) : this.store.content.has(l.descriptor.digest);
   }
 
   private blob(d: Descriptor, source: CacheSource): Promise<void> {

@@ -44,13 +44,13 @@ export async function compressForImage(ws: Workspace, cache: StepCache, r: Stage
 }
 
 /**
- * The records with their snapshot or uncompressed layers (those `which` picks) stored gzipped,
- * each such record rewritten in the step cache.
+ * The records with their snapshot or uncompressed layers (or those of them `which` picks) stored
+ * gzipped, each such record rewritten in the step cache.
  */
 export async function gzipRecords(store: Store, cache: StepCache, records: CacheRecord[], snapshotter?: Snapshotter, which = needsGzip): Promise<CacheRecord[]> {
   const out: CacheRecord[] = [];
   for (const rec of records) {
-    if (!rec.layer || !needsGzip(rec.layer) || !which(rec.layer)) {
+    if (!rec.layer || !which(rec.layer)) {
       out.push(rec);
       continue;
     }

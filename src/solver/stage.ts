@@ -100,7 +100,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
       const inputs = await keyInputs(step, env);
       const stepKey = cacheKey(link ? 'scratch' : key, step.op.kind, op, inputs);
       let rec = stage.noCache ? undefined : await env.cache.get(stepKey);
-      if (rec?.layer && !(await layerAvailable(env.ws, rec.layer))) rec = undefined;
+      if (rec?.layer && !(await layerAvailable(env.ws.store, rec.layer))) rec = undefined;
       const hit = !!rec;
       if (env.explainer) {
         const trace = { id: `${stage.name}#${n}`, instruction: step.instruction, createdBy: step.createdBy, parent: key, key: stepKey, hit, op, inputs, base: n === 2 ? base.image : undefined };

@@ -8,6 +8,7 @@ import { SNAPSHOT_LAYER, isSnapshotLayer, type LayerRef } from '../graph/index.j
 import type { Compression, Descriptor, Digest, Platform } from '../image/oci.js';
 import { randomBytes } from 'node:crypto';
 import { resolveImage } from '../image/resolve.js';
+import { hasUnpackedLayer } from '../snapshot/store.js';
 import { DrydockError } from '../util/errors.js';
 import { openLayerTar, writeLayer } from '../image/layer.js';
 import { LayerSizes, teeMeasure } from './layer-size.js';
@@ -57,8 +58,8 @@ export async function viewLayers(ws: Workspace, layers: LayerRef[]) {
 }
 
 /** Whether a cache record's layer can still be used: its blob, or for a snapshot layer its snapshot, is in the store. */
-export async function layerAvailable(ws: Workspace, l: LayerRef): Promise<boolean> {
-  return isSnapshotLayer(l.descriptor) ? ws.snapshotter.hasLayer(l.diffID) : ws.store.content.has(l.descriptor.digest);
+export function layerAvailable(store: Store, l: LayerRef): Promise<boolean> {
+  return isSnapshotLayer(l.descriptor) ? hasUnpackedLayer(store.root, l.diffID) : store.content.has(l.descriptor.digest);
 }
 
 /**
