@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,7 +60,8 @@ export async function runContainer(spec: RunSpec): Promise<RunResult> {
     await mkdir(RUNC_ROOT, { recursive: true, mode: 0o700 });
     return await runRunc(id, bundle, spec);
   } finally {
-    await runTool('runc', ['--root', RUNC_ROOT, 'delete', '--force', id]).catch(() => undefined);
+    // `runc run` deletes the container it ran; its state dir is left only when runc itself failed or was killed.
+    if (existsSync(path.join(RUNC_ROOT, id))) await runTool('runc', ['--root', RUNC_ROOT, 'delete', '--force', id]).catch(() => undefined);
     await cleanStubs();
     await rm(bundle, { recursive: true, force: true });
   }
