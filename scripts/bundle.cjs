@@ -54,7 +54,7 @@ const requireDynamicExternals = {
  */
 const LAZY_BUILTINS = ['child_process', 'net', 'zlib', 'readline', 'readline/promises', 'stream', 'stream/promises', 'dns', 'http', 'https', 'tls'];
 /** Packages left in node_modules (native code) and loaded the same way, on first use. */
-const LAZY_PACKAGES = ['@napi-rs/xattr'];
+const LAZY_PACKAGES = ['@napi-rs/xattr', 'koffi'];
 
 const lazyBuiltins = {
   name: 'lazy-builtins',

@@ -7,7 +7,7 @@
 import { lstat, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { secureJoin } from '../util/securejoin.js';
-import { setMtimeNs } from '../util/tool.js';
+import { hostCalls } from '../util/syscalls.js';
 
 function isMissing(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException).code;
@@ -62,5 +62,5 @@ async function removeStub(rootfs: string, p: string, parents: Map<string, bigint
   await rm(p, { recursive: true, force: true });
   const parent = path.dirname(p);
   const mtime = parents.get(parent);
-  if (mtime !== undefined) await setMtimeNs(parent, mtime);
+  if (mtime !== undefined) await hostCalls().setMtimeNs(parent, mtime);
 }

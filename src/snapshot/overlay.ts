@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Digest } from '../image/oci.js';
 import { DrydockError } from '../util/errors.js';
+import { hostCalls } from '../util/syscalls.js';
 import { runTool } from '../util/tool.js';
 import { OPAQUE_XATTR, dumpXattrs } from './xattr.js';
 import { overlayChanges, upperSummary, type LowerLayer } from './overlay-diff.js';
@@ -36,14 +37,28 @@ export function volatileSupported(release = os.release()): boolean {
   return !!m && (Number(m[1]) > 5 || (Number(m[1]) === 5 && Number(m[2]) >= 10));
 }
 
+/** The kernel reads mount options from one page, its terminating NUL included. */
+const MOUNT_DATA_MAX = 4095;
+
+/**
+ * Mounts an overlay of `lowers` (paths relative to the store root, top first) on `target`. With
+ * absolute paths when they fit in the option page, by a system call (util/syscalls.ts); else
+ * with relative ones, by the `mount` tool run in the store root (a call cannot have a working
+ * directory of its own: the process's is every thread's).
+ */
 export async function mountOverlay(store: LayerStore, lowers: string[], target: string, upper?: { upper: string; work: string }): Promise<void> {
-  const opts = [`lowerdir=${lowers.join(':')}`];
-  if (upper) opts.push(`upperdir=${path.relative(store.root, upper.upper)}`, `workdir=${path.relative(store.root, upper.work)}`);
-  if (upper && volatileSupported()) opts.push('volatile');
-  opts.push(...featureOptions());
-  const data = opts.join(',');
-  if (data.length >= 4096) throw new DrydockError('STORE', `too many layers to mount (${lowers.length})`);
-  await runTool('mount', ['-t', 'overlay', 'overlay', '-o', data, target], { cwd: store.root });
+  const options = (dir: (p: string) => string) => {
+    const opts = [`lowerdir=${lowers.map(dir).join(':')}`];
+    if (upper) opts.push(`upperdir=${dir(upper.upper)}`, `workdir=${dir(upper.work)}`);
+    if (upper && volatileSupported()) opts.push('volatile');
+    opts.push(...featureOptions());
+    return opts.join(',');
+  };
+  const absolute = options((p) => path.resolve(store.root, p));
+  if (absolute.length <= MOUNT_DATA_MAX) return hostCalls().mount('overlay', target, absolute);
+  const relative = options((p) => path.relative(store.root, path.resolve(store.root, p)));
+  if (relative.length > MOUNT_DATA_MAX) throw new DrydockError('STORE', `too many layers to mount (${lowers.length})`);
+  await runTool('mount', ['-t', 'overlay', 'overlay', '-o', relative, target], { cwd: store.root });
 }
 
 async function lowerLayers(store: LayerStore, layers: Digest[]): Promise<LowerLayer[]> {
@@ -79,7 +94,7 @@ export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promi
   const unmountForCommit = async () => {
     if (released) throw new Error('snapshot already released');
     if (mounted) {
-      await runTool('umount', [merged]);
+      await hostCalls().unmount(merged);
       mounted = false;
     }
   };

@@ -7,7 +7,7 @@
 import { mkdir, writeFile, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { atomicWrite } from '../store/fsutil.js';
-import { runTool } from '../util/tool.js';
+import { hostCalls } from '../util/syscalls.js';
 import { copyPrepare, copyView } from './copy.js';
 import { mountOverlay, overlayPrepare, overlayView, undiffedLayerTar } from './overlay.js';
 import { LayerStore, unmount } from './store.js';
@@ -23,7 +23,7 @@ async function overlayWorks(store: LayerStore): Promise<boolean> {
   try {
     for (const d of ['lower/sub', 'upper', 'work', 'merged']) await mkdir(path.join(dir, d), { recursive: true });
     await writeFile(path.join(dir, 'lower/sub/file'), 'lower');
-    await runTool('mknod', [path.join(dir, 'lower/gone'), 'c', '0', '0']);
+    await hostCalls().mknodWhiteouts([path.join(dir, 'lower/gone')]);
     await restoreXattrs([{ path: path.join(dir, 'lower/sub'), name: OPAQUE_XATTR, value: Buffer.from('y') }]);
     const rel = path.relative(store.root, dir);
     await mountOverlay(store, [path.join(rel, 'lower'), 'empty'], merged, { upper: path.join(dir, 'upper'), work: path.join(dir, 'work') });

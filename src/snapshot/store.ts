@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import type { Digest } from '../image/oci.js';
 import { isAlive } from '../util/process.js';
 import { DrydockError } from '../util/errors.js';
+import { hostCalls } from '../util/syscalls.js';
 import { runTool } from '../util/tool.js';
 import { convertWhiteouts, extractTar } from './unpack.js';
 
@@ -58,10 +59,10 @@ export async function mountPoints(): Promise<Set<string>> {
 
 export async function unmount(target: string): Promise<void> {
   try {
-    await runTool('umount', [target]);
+    await hostCalls().unmount(target);
   } catch {
     // Busy (a process still has a file open): detach now, the kernel frees it when released.
-    await runTool('umount', ['-l', target]);
+    await hostCalls().unmount(target, { detach: true });
   }
 }
 

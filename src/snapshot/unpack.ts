@@ -9,7 +9,7 @@ import { lstat, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { runTool, setMtimeNs } from '../util/tool.js';
+import { hostCalls } from '../util/syscalls.js';
 import { OPAQUE_XATTR, restoreXattrs } from './xattr.js';
 
 export const WHITEOUT_PREFIX = '.wh.';
@@ -75,13 +75,10 @@ export async function convertWhiteouts(root: string, opts: { setOpaqueXattr: boo
     }
   };
   await walk('');
-  for (let i = 0; i < whiteouts.length; i += 500) {
-    const chunk = whiteouts.slice(i, i + 500);
-    await runTool('sh', ['-c', 'for p in "$@"; do mknod "$p" c 0 0 || exit 1; done', 'sh', ...chunk]);
-  }
+  await hostCalls().mknodWhiteouts(whiteouts);
   if (opts.setOpaqueXattr) {
     await restoreXattrs(opaque.map((rel) => ({ path: path.join(root, rel), name: OPAQUE_XATTR, value: Buffer.from('y') })));
   }
-  for (const [dir, mtimeNs] of touched) await setMtimeNs(dir, mtimeNs);
+  for (const [dir, mtimeNs] of touched) await hostCalls().setMtimeNs(dir, mtimeNs);
   return { opaque };
 }

@@ -33,10 +33,3 @@ export function runTool(cmd: string, args: string[], opts: ToolOptions = {}): Pr
     child.stdin.end(opts.input ?? '');
   });
 }
-
-/** Sets a path's mtime to the nanosecond (not following symlinks); fs.utimes takes a double and would round it. */
-export async function setMtimeNs(p: string, mtimeNs: bigint): Promise<void> {
-  const sec = mtimeNs / 1_000_000_000n;
-  const nsec = (mtimeNs % 1_000_000_000n).toString().padStart(9, '0');
-  await runTool('touch', ['-m', '-h', '-d', `@${sec}.${nsec}`, p]);
-}
