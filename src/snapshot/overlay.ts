@@ -5,7 +5,7 @@
  * as Docker's overlay2 does, so ~200 layers fit the one-page mount option limit.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -79,11 +79,14 @@ function lowerdirs(store: LayerStore, layers: Digest[]): string[] {
 export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promise<ActiveSnapshot> {
   await requireLayers(store, layers);
   const dir = await store.newActive(layers);
-  const upper = path.join(dir, 'upper');
+  // The upperdir is made where a layer dir has its files, so that committing is one rename of
+  // `layer/` (with its meta.json) into layers/.
+  const layerDir = path.join(dir, 'layer');
+  const upper = path.join(layerDir, 'fs');
   const work = path.join(dir, 'work');
   const merged = path.join(dir, 'merged');
   try {
-    for (const d of [upper, work, merged]) await mkdir(d, { mode: 0o755 });
+    for (const d of [layerDir, upper, work, merged]) await mkdir(d, { mode: 0o755 });
     await mountOverlay(store, lowerdirs(store, layers), merged, { upper, work });
   } catch (e) {
     await store.removeActive(dir);
@@ -99,12 +102,7 @@ export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promi
     }
   };
   // The upperdir becomes the layer's directory, by one rename into place.
-  const adoptUpper = async (id: Digest, meta: LayerMeta) => {
-    const holder = await store.newTemp();
-    await rename(upper, path.join(holder, 'fs'));
-    await store.adopt(id, holder, meta);
-    await store.removeActive(holder);
-  };
+  const adoptUpper = (id: Digest, meta: LayerMeta) => store.adopt(id, layerDir, meta);
   /** Opaque directories the diff found (the root never is), so commit need not read xattrs again. */
   let opaqueSeen: string[] | undefined;
   return {
@@ -135,7 +133,7 @@ export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promi
     async release(): Promise<void> {
       if (released) return;
       released = true;
-      await store.removeActive(dir);
+      await store.removeActive(dir, { mounted });
     },
   };
 }

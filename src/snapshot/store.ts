@@ -201,9 +201,10 @@ export class LayerStore {
     return dir;
   }
 
-  async removeActive(dir: string): Promise<void> {
+  /** Unmounts (when `mounted`, or when unknown and mountinfo lists it) and removes a snapshot dir. */
+  async removeActive(dir: string, opts?: { mounted?: boolean }): Promise<void> {
     const merged = path.join(dir, 'merged');
-    if ((await mountPoints()).has(merged)) await unmount(merged);
+    if (opts?.mounted ?? (await mountPoints()).has(merged)) await unmount(merged);
     await rm(dir, { recursive: true, force: true });
   }
 
