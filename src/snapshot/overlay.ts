@@ -1,8 +1,9 @@
 /**
  * The overlay driver: layers are overlayfs lowerdirs, a snapshot is an upperdir on top, the
  * upperdir is the layer's diff (read without walking the rootfs) and, on commit, the new
- * layer itself. The mount is made from the snapshots dir with relative `l/<short>` lowerdirs,
- * as Docker's overlay2 does, so ~200 layers fit the one-page mount option limit.
+ * layer itself. Lowerdirs are the short `l/<short>` links: absolute in a mount(2) call when they
+ * fit the one-page option limit (~60 layers), else relative, from the snapshots dir as Docker's
+ * overlay2 does them (~200 layers fit).
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
