@@ -18,10 +18,32 @@ import type { WriteGuard } from './content.js';
 
 const LEASE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 
+/**
+ * This process's lease files, of every store it opened, removed when it exits: one `exit`
+ * listener for all of them (a program that opens many stores, as the API allows and the tests
+ * do, would otherwise add one listener per store).
+ */
+const leaseFilesOnExit = new Set<string>();
+let exitHookAdded = false;
+
+function removeOnExit(file: string): void {
+  leaseFilesOnExit.add(file);
+  if (exitHookAdded) return;
+  exitHookAdded = true;
+  process.once('exit', () => {
+    for (const f of leaseFilesOnExit) {
+      try {
+        unlinkSync(f);
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+}
+
 export class Leases implements WriteGuard {
   private procFile?: string;
   private readonly protectedDigests = new Set<Digest>();
-  private exitHook?: () => void;
 
   constructor(private readonly dir: string, private readonly tmpDir: string, private readonly gcLockPath: string) {}
 
@@ -43,15 +65,7 @@ export class Leases implements WriteGuard {
     if (!this.protectedDigests.has(d)) {
       if (!this.procFile) {
         this.procFile = join(this.dir, `.proc-${process.pid}-${randomBytes(4).toString('hex')}.list`);
-        const file = this.procFile;
-        this.exitHook = () => {
-          try {
-            unlinkSync(file);
-          } catch {
-            /* already gone */
-          }
-        };
-        process.once('exit', this.exitHook);
+        removeOnExit(this.procFile);
       }
       await appendFile(this.procFile, `${d}\n`);
       this.protectedDigests.add(d);
@@ -63,7 +77,7 @@ export class Leases implements WriteGuard {
   async releaseProcessLease(): Promise<void> {
     if (!this.procFile) return;
     await unlink(this.procFile).catch(() => {});
-    if (this.exitHook) process.removeListener('exit', this.exitHook);
+    leaseFilesOnExit.delete(this.procFile);
     this.procFile = undefined;
     this.protectedDigests.clear();
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, collectGarbage, diskUsage, fsck, removeImages } from '../../../src/store/index.js';
@@ -76,4 +76,23 @@ test('fsck finds corrupt blobs and dangling references, and repairs them', async
   assert.equal((await fsck(store)).ok, true);
   assert.equal(await store.images.get('a:1'), undefined);
   assert.ok(await store.images.get('b:1'));
+});
+
+test('the process leases of many stores share one exit listener, and each lease file goes with its release', async (t) => {
+  const before = process.listenerCount('exit');
+  const stores = [];
+  for (let i = 0; i < 12; i++) {
+    const s = await fresh();
+    t.after(s.cleanup);
+    await s.store.content.writeBytes(`blob ${i}`);
+    stores.push(s.store);
+  }
+  assert.ok(process.listenerCount('exit') <= before + 1, `${process.listenerCount('exit') - before} exit listeners added`);
+  for (const store of stores) {
+    const dir = join(store.root, 'leases');
+    const procFiles = async () => (await readdir(dir)).filter((n) => n.startsWith('.proc-'));
+    assert.equal((await procFiles()).length, 1);
+    await store.leases.releaseProcessLease();
+    assert.deepEqual(await procFiles(), []);
+  }
 });
