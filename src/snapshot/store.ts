@@ -78,9 +78,9 @@ async function spreadSubdirs(dir: string): Promise<void> {
   await runTool('chattr', ['+T', dir]).catch(() => undefined);
 }
 
-/** Whether the store at `storeRoot` has the layer `id` unpacked (without opening its snapshotter). */
+/** Whether the store at `storeRoot` has the layer `id` unpacked (without opening its snapshotter: no init, no probe). */
 export function hasUnpackedLayer(storeRoot: string, id: Digest): Promise<boolean> {
-  return exists(path.join(storeRoot, 'snapshots', 'layers', hexOf(id), 'fs'));
+  return new LayerStore(path.join(storeRoot, 'snapshots')).has(id);
 }
 
 export class LayerStore {
