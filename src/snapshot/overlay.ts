@@ -62,9 +62,20 @@ export async function mountOverlay(store: LayerStore, lowers: string[], target: 
   await runTool('mount', ['-t', 'overlay', 'overlay', '-o', relative, target], { cwd: store.root });
 }
 
+/**
+ * The layers top first, each once. Layers are stored by digest, so two steps with identical diffs
+ * (two `RUN true`, a base image that repeats its empty layer) are one directory, and overlayfs
+ * refuses a directory listed twice among its lowerdirs (ELOOP). Only the topmost occurrence is
+ * kept: it re-applies everything the lower one did over whatever lies between, so the merged view
+ * is the same (containerd avoids the case by keying snapshots by chain ID instead).
+ */
+export function topFirstUnique(layers: readonly Digest[]): Digest[] {
+  return [...new Set([...layers].reverse())];
+}
+
 async function lowerLayers(store: LayerStore, layers: Digest[]): Promise<LowerLayer[]> {
   const out: LowerLayer[] = [];
-  for (const l of [...layers].reverse()) out.push({ dir: store.fsDir(l), opaque: new Set((await store.meta(l)).opaque) });
+  for (const l of topFirstUnique(layers)) out.push({ dir: store.fsDir(l), opaque: new Set((await store.meta(l)).opaque) });
   return out;
 }
 
@@ -74,7 +85,7 @@ async function requireLayers(store: LayerStore, layers: Digest[]): Promise<void>
 
 // Top layer first, as lowerdir= lists them; the empty dir at the bottom lets 0 or 1 layers mount too.
 function lowerdirs(store: LayerStore, layers: Digest[]): string[] {
-  return [...[...layers].reverse().map((l) => store.shortLink(l)), 'empty'];
+  return [...topFirstUnique(layers).map((l) => store.shortLink(l)), 'empty'];
 }
 
 export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promise<ActiveSnapshot> {
