@@ -1,8 +1,10 @@
 /**
  * Streaming tar extraction into a directory, as moby's archive.Untar does it inside a chroot of
- * that directory: names are cleaned and may not climb out, symlinks may not point out, absolute
- * link targets resolve inside the directory, an existing entry is replaced unless both are
- * directories, missing parents are created 0755 root-owned, directory times are set last.
+ * that directory (BuildKit's file backend calls chrootarchive.Untar with the destination as the
+ * root): names are cleaned and may not climb out; a symlink is written as its text, whatever it
+ * points at (`../tmp/x` at the top climbs nowhere in the chroot); entries written below a symlink,
+ * and hard link targets, resolve inside the directory; an existing entry is replaced unless both
+ * are directories; missing parents are created 0755 root-owned; directory times are set last.
  */
 import { createWriteStream } from 'node:fs';
 import { chmod, lchown, link, lutimes, mkdir, rm, symlink } from 'node:fs/promises';
@@ -68,12 +70,7 @@ export async function extractTar(input: Readable, destDir: string, opts: Extract
       }
       case 'symlink': {
         entry.resume();
-        const linkname = h.linkname ?? '';
-        const resolved = cleanPath(`${rel}/../${linkname}`);
-        if (!linkname.startsWith('/') && (resolved === '..' || resolved.startsWith('../'))) {
-          throw new DrydockError('CONTEXT', `invalid symlink ${JSON.stringify(h.name)} -> ${JSON.stringify(linkname)}`);
-        }
-        await symlink(linkname, target);
+        await symlink(h.linkname ?? '', target);
         break;
       }
       case 'character-device':
