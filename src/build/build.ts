@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve as resolvePath } from 'node:path';
-import type { BuildOptions } from './options.js';
+import { resolveSourceDateEpoch, withEpochArg, type BuildOptions } from './options.js';
 import type { BuildEvent, ImageSummary, StageSummary } from '../solver/events.js';
 import { stageLabel } from '../solver/events.js';
 import type { Descriptor, Digest, ImageConfig } from '../image/oci.js';
@@ -54,11 +54,13 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const { text, file, dockerfilePath } = await readDockerfile(opts);
   const tp = targetPlatform(opts.platform);
   const platform = tp.platform;
-  const plan = planBuild(text, { file, target: opts.target, buildArgs: definedArgs(opts.buildArgs), buildPlatform: hostPlatform(), targetPlatform: platform });
+  const buildArgs = withEpochArg(definedArgs(opts.buildArgs), opts.sourceDateEpoch);
+  const plan = planBuild(text, { file, target: opts.target, buildArgs, buildPlatform: hostPlatform(), targetPlatform: platform });
+  const sourceDateEpoch = resolveSourceDateEpoch(buildArgs, plan.globalArgs);
   const warnings: string[] = [];
   // `# check=skip=…` (or the BUILDKIT_DOCKERFILE_CHECK build-arg) silences rules, as in BuildKit.
   const { checkConfigFor } = await import('../lint/config.js');
-  const checks = checkConfigFor(plan.directives, definedArgs(opts.buildArgs), file);
+  const checks = checkConfigFor(plan.directives, buildArgs, file);
   for (const w of plan.warnings) {
     if (checks.skipAll || checks.skip.includes(w.rule)) continue;
     warnings.push(w.message);
@@ -81,7 +83,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 
     const stages = toSolveStages(plan, opts);
     emit({ type: 'build-start', time: started, target: stageLabel(plan.target.index, plan.target.name), stages: stages.map((s) => ({ index: s.index, name: s.name, base: s.base.kind === 'image' ? s.base.ref : s.base.kind === 'stage' ? `stage ${s.base.index}` : 'scratch' })) });
-    const ws = { store, snapshotter, sizes: new LayerSizes(store.root), sourceDateEpoch: opts.sourceDateEpoch };
+    const ws = { store, snapshotter, sizes: new LayerSizes(store.root), sourceDateEpoch };
     const memoPath = join(store.root, 'cache', 'context-memo.json');
     const cache = await openBuildCache(store, opts.cacheFrom, { platform, emit, signal: opts.signal });
     const images = new ImageResolver(store, { pull: !!opts.pull, platform, emit, signal: opts.signal });

@@ -40,7 +40,10 @@ export interface BuildOptions {
   cacheFrom?: CacheSpec[];
   /** Store root; default per `defaultRoot()`. */
   root?: string;
-  /** Clamp timestamps (history, config, layer mtimes) for reproducible images. */
+  /**
+   * Clamp timestamps (history, config, layer mtimes) for reproducible images: the API's form of
+   * the SOURCE_DATE_EPOCH environment variable. A `SOURCE_DATE_EPOCH` build arg wins over it.
+   */
   sourceDateEpoch?: number;
   snapshotter?: 'overlay' | 'copy' | 'auto';
   /** `--secret`: secrets RUN --mount=type=secret can use. */
@@ -93,4 +96,34 @@ export function parseBuildArgs(list: readonly string[], env: NodeJS.ProcessEnv =
     if (v !== undefined) out[k] = v;
   }
   return out;
+}
+
+const EPOCH_ARG = 'SOURCE_DATE_EPOCH';
+
+/**
+ * The build args with SOURCE_DATE_EPOCH as BuildKit's clients pass it: the environment's value
+ * (here `sourceDateEpoch`) becomes the build arg, and an explicit build arg wins
+ * (cmd/buildctl/build/opt.go, loadOptEnv; docs/build-repro.md in moby/buildkit).
+ */
+export function withEpochArg(args: Record<string, string>, sourceDateEpoch?: number): Record<string, string> {
+  if (sourceDateEpoch === undefined || Object.hasOwn(args, EPOCH_ARG)) return args;
+  return { ...args, [EPOCH_ARG]: String(sourceDateEpoch) };
+}
+
+/**
+ * The build's SOURCE_DATE_EPOCH, as BuildKit's frontend reads it (dockerfile2llb/convert.go,
+ * getBuildArgValue; epoch.go): the build arg, else a non-empty default of a global
+ * `ARG SOURCE_DATE_EPOCH=N`. Empty is unset; so is `context`, which names the date of a git or
+ * HTTP context, and a local context has none.
+ */
+export function resolveSourceDateEpoch(args: Record<string, string>, globalArgs: Record<string, string>): number | undefined {
+  const v = Object.hasOwn(args, EPOCH_ARG) ? args[EPOCH_ARG]! : globalArgs[EPOCH_ARG] ?? '';
+  if (v === '' || v === 'context') return undefined;
+  return parseEpoch(v);
+}
+
+export function parseEpoch(s: string): number {
+  const n = Number(s);
+  if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(n)) throw new DrydockError('USAGE', `invalid SOURCE_DATE_EPOCH "${s}": expected a whole number of seconds`);
+  return n;
 }

@@ -23,7 +23,8 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     root,
     tags: list('tag'),
     target: o.target as string | undefined,
-    buildArgs: parseBuildArgs(list('buildArg')),
+    // The environment's SOURCE_DATE_EPOCH is a build arg that --build-arg overrides, as buildx and buildctl pass it.
+    buildArgs: { ...envEpoch(), ...parseBuildArgs(list('buildArg')) },
     labels: Object.fromEntries(list('label').map((s) => { const [k, v] = parseKeyValue(s, 'label', {}); return [k, v ?? '']; })),
     noCache: o.cache === false,
     noCacheFilter: list('noCacheFilter'),
@@ -37,7 +38,6 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     secrets: list('secret').map(parseSecretSpec),
     ssh: list('ssh').map(parseSshSpec),
     allow: list('allow').map(parseEntitlement),
-    sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? parseEpoch(process.env.SOURCE_DATE_EPOCH) : undefined,
   };
   let emptyContext: string | undefined;
   if (o.file === '-') {
@@ -109,10 +109,9 @@ function parseEntitlement(s: string): string {
   return s;
 }
 
-function parseEpoch(s: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 0) throw new DrydockError('USAGE', `SOURCE_DATE_EPOCH must be a whole number of seconds, got "${s}"`);
-  return n;
+function envEpoch(): Record<string, string> {
+  const v = process.env.SOURCE_DATE_EPOCH;
+  return v === undefined ? {} : { SOURCE_DATE_EPOCH: v };
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

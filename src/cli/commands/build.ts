@@ -53,6 +53,7 @@ Examples:
   drydock build --report size.html -t app:1 .                size report (layers, waste, left behind)
   drydock build --check .                                    build checks only (lint)
   SOURCE_DATE_EPOCH=0 drydock build .                        reproducible timestamps
+  drydock build --build-arg SOURCE_DATE_EPOCH=0 .            the same, as a build arg
 `)
     .action(async (context: string, o: Record<string, unknown>, cmd: Command) => {
       const { runBuild } = await import('../build-run.js');
