@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { Verdict } from './frontend.js';
 import { fuzzInput } from './mutate.js';
 
-export interface FuzzFinding { seed: number; input: string; verdict: Verdict | { kind: 'hang'; message: string } }
+export interface FuzzFinding { seed: number; input: string; verdict: Exclude<Verdict, { kind: 'ok' }> | { kind: 'hang'; message: string } }
 export interface FuzzSummary { inputs: number; accepted: number; rejected: number; findings: FuzzFinding[] }
 
 export function runFuzz(corpus: string[], from: number, to: number, opts: { perInputMs?: number } = {}): Promise<FuzzSummary> {
