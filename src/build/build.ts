@@ -96,7 +96,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       context,
       platform,
       defaultNetwork: opts.network === 'none' ? 'none' : 'host',
-      dispatch: guardForeignRun(makeDispatcher(plan), tp),
+      dispatch: guardForeignRun(makeDispatcher(plan, opts), tp),
       emit,
       session,
       allowInsecure: (opts.allow ?? []).includes('security.insecure'),

@@ -6,6 +6,7 @@ import type { EventSink } from '../solver/events.js';
 import { DrydockError } from '../util/errors.js';
 import type { CacheSpec } from '../cache/index.js';
 import type { SecretSource, SshSource } from '../secrets/index.js';
+import type { HostIP, Ulimit } from '../exec/types.js';
 
 export type OutputType = 'image' | 'registry' | 'docker' | 'oci' | 'tar' | 'local';
 
@@ -52,6 +53,12 @@ export interface BuildOptions {
   ssh?: SshSource[];
   /** `--allow`: entitlements (`security.insecure`, `network.host`). */
   allow?: string[];
+  /** `--add-host`: lines added to every RUN's /etc/hosts. */
+  extraHosts?: HostIP[];
+  /** `--shm-size`: bytes of /dev/shm in every RUN (default 64 MiB). */
+  shmSize?: number;
+  /** `--ulimit`: rlimits of every RUN. */
+  ulimits?: Ulimit[];
   onEvent?: EventSink;
   signal?: AbortSignal;
 }

@@ -7,7 +7,7 @@ import type { BuildPlan, DispatchedStage, PlannedStage, SourceRef } from '../doc
 import type { Step as FrontStep, RunMount } from '../dockerfile/index.js';
 import { dispatchStage } from '../dockerfile/index.js';
 import type { ImageConfig } from '../image/oci.js';
-import type { CopySource, RunMountSpec, StageProgram, Step, StepOp } from '../graph/index.js';
+import type { CopySource, RunMountSpec, RunOp, StageProgram, Step, StepOp } from '../graph/index.js';
 import type { SolveStage, Dispatcher } from '../solver/stage.js';
 import type { BuildOptions } from './options.js';
 import { stageLabel } from '../solver/events.js';
@@ -39,7 +39,20 @@ function imageStages(plan: BuildPlan): Set<number> {
   return out;
 }
 
-export function makeDispatcher(plan: BuildPlan): Dispatcher {
+/** What the build's flags add to every RUN (`--add-host`, `--shm-size`, `--ulimit`). */
+export type RunSettings = Pick<RunOp, 'extraHosts' | 'shmSize' | 'ulimits'>;
+
+/** Only what was given, so builds without these flags keep their cache keys. */
+function runSettings(o: Pick<BuildOptions, 'extraHosts' | 'shmSize' | 'ulimits'>): RunSettings {
+  return {
+    ...(o.extraHosts?.length ? { extraHosts: o.extraHosts } : {}),
+    ...(o.shmSize ? { shmSize: o.shmSize } : {}),
+    ...(o.ulimits?.length ? { ulimits: o.ulimits } : {}),
+  };
+}
+
+export function makeDispatcher(plan: BuildPlan, opts: Pick<BuildOptions, 'extraHosts' | 'shmSize' | 'ulimits'> = {}): Dispatcher {
+  const run = runSettings(opts);
   const byIndex = new Map<number, PlannedStage>(plan.stages.map((s) => [s.index, s]));
   const dispatched = new Map<number, DispatchedStage>();
   return (index: number, base: ImageConfig | undefined): StageProgram => {
@@ -60,22 +73,22 @@ export function makeDispatcher(plan: BuildPlan): Dispatcher {
       escapeToken: plan.escapeToken,
     });
     dispatched.set(index, d);
-    return { steps: d.steps.map(toStep), config: d.image.config ?? {} };
+    return { steps: d.steps.map((s) => toStep(s, run)), config: d.image.config ?? {} };
   };
 }
 
-function toStep(s: FrontStep): Step {
-  return { instruction: s.instruction, createdBy: s.createdBy ?? '', line: s.location.line, file: s.location.file, op: toOp(s), history: s.createdBy !== undefined };
+function toStep(s: FrontStep, run: RunSettings): Step {
+  return { instruction: s.instruction, createdBy: s.createdBy ?? '', line: s.location.line, file: s.location.file, op: toOp(s, run), history: s.createdBy !== undefined };
 }
 
-function toOp(s: FrontStep): StepOp {
+function toOp(s: FrontStep, run: RunSettings): StepOp {
   const op = s.op;
   if (!s.layer || op.type === 'config') return { kind: 'config' };
   switch (op.type) {
     case 'run':
       return {
         kind: 'run', args: op.args, env: op.env, proxyEnv: op.proxyEnv, user: op.user, workdir: op.workdir,
-        network: op.network, security: op.security, mounts: op.mounts.map(toMount), script: op.script,
+        network: op.network, security: op.security, mounts: op.mounts.map(toMount), script: op.script, ...run,
       };
     case 'copy':
       return {

@@ -14,6 +14,7 @@ import { DrydockError } from '../util/errors.js';
 import type { BuildEvent } from '../solver/events.js';
 import { parseCacheSpec } from '../cache/spec.js';
 import { parseSecretSpec, parseSshSpec } from '../secrets/index.js';
+import { parseAddHosts, parseShmSize, parseUlimits } from './build-flags.js';
 
 export async function runBuild(contextArg: string, o: Record<string, unknown>, root?: string): Promise<number> {
   const list = (k: string) => (o[k] as string[] | undefined) ?? [];
@@ -38,6 +39,9 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     secrets: list('secret').map(parseSecretSpec),
     ssh: list('ssh').map(parseSshSpec),
     allow: list('allow').map(parseEntitlement),
+    extraHosts: parseAddHosts(list('addHost')),
+    shmSize: parseShmSize(o.shmSize as string | undefined),
+    ulimits: parseUlimits(list('ulimit')),
   };
   let emptyContext: string | undefined;
   if (o.file === '-') {

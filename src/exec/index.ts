@@ -4,7 +4,7 @@
  * /etc/resolv.conf bind-mounted and kept out of the layer). It knows nothing of Dockerfiles or
  * layers: it gets a RunSpec, streams output, and returns the exit code.
  */
-export type { ExtraMount, RunResult, RunSpec } from './types.js';
+export type { ExtraMount, HostIP, RunResult, RunSpec, Ulimit } from './types.js';
 export { runContainer, sweepOrphanContainers, RUNC_ROOT } from './runc.js';
 export { resolveUser, type ResolvedUser } from './user.js';
 export { DEFAULT_PATH, buildRuntimeSpec } from './spec.js';

@@ -4,11 +4,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isIPv4, isIPv6 } from 'node:net';
+import type { HostIP } from './types.js';
 
 export const DEFAULT_HOSTNAME = 'buildkitsandbox';
 
-export function hostsFile(hostname: string): string {
-  return `127.0.0.1\tlocalhost ${hostname || DEFAULT_HOSTNAME}\n::1\tlocalhost ip6-localhost ip6-loopback\n`;
+/** The defaults, then one `IP<TAB>HOST` line per `--add-host`, in the order given (makeHostsFile). */
+export function hostsFile(hostname: string, extraHosts: readonly HostIP[] = []): string {
+  const extra = extraHosts.map((h) => `${h.ip}\t${h.host}\n`).join('');
+  return `127.0.0.1\tlocalhost ${hostname || DEFAULT_HOSTNAME}\n::1\tlocalhost ip6-localhost ip6-loopback\n${extra}`;
 }
 
 // Docker's fallback when no usable nameserver is left (libnetwork resolvconf, IPv6 included).

@@ -15,7 +15,7 @@ import { isAlive } from '../util/process.js';
 import { secureJoin } from '../util/securejoin.js';
 import { runTool } from '../util/tool.js';
 import { DEFAULT_HOSTNAME, hostResolvConf, hostsFile, resolvConf } from './netfiles.js';
-import { buildRuntimeSpec, hostCapabilities, hostNofileLimit } from './spec.js';
+import { buildRuntimeSpec, hostCapabilities, hostNofileLimit, specJSON } from './spec.js';
 import { trackMountStubs } from './stubs.js';
 import type { RunResult, RunSpec } from './types.js';
 import { resolveUser } from './user.js';
@@ -39,7 +39,7 @@ export async function runContainer(spec: RunSpec): Promise<RunResult> {
     await makeWorkdir(rootfs, spec.cwd, user.uid, user.gid);
     const hostsPath = path.join(bundle, 'hosts');
     const resolvPath = path.join(bundle, 'resolv.conf');
-    await writeFile(hostsPath, hostsFile(spec.hostname ?? DEFAULT_HOSTNAME), { mode: 0o644 });
+    await writeFile(hostsPath, hostsFile(spec.hostname ?? DEFAULT_HOSTNAME, spec.extraHosts), { mode: 0o644 });
     await writeFile(resolvPath, resolvConf(await hostResolvConf(spec.network), spec.network), { mode: 0o644 });
     const config = buildRuntimeSpec({
       rootfs,
@@ -54,9 +54,11 @@ export async function runContainer(spec: RunSpec): Promise<RunResult> {
       hostsPath,
       mounts,
       nofile: await hostNofileLimit(),
+      ulimits: spec.ulimits,
+      shmSize: spec.shmSize,
       hostCaps: await hostCapabilities(),
     });
-    await writeFile(path.join(bundle, 'config.json'), JSON.stringify(config));
+    await writeFile(path.join(bundle, 'config.json'), specJSON(config));
     await mkdir(RUNC_ROOT, { recursive: true, mode: 0o700 });
     return await runRunc(id, bundle, spec);
   } finally {

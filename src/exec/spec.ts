@@ -4,7 +4,7 @@
  * read-only, new privileges allowed), and BuildKit's insecure mode for `--security=insecure`.
  */
 import { readFile } from 'node:fs/promises';
-import type { ExtraMount } from './types.js';
+import type { ExtraMount, Ulimit } from './types.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -59,8 +59,12 @@ export interface SpecInput {
   resolvConfPath: string;
   hostsPath: string;
   mounts: ExtraMount[];
-  /** RLIMIT_NOFILE (soft = hard). */
+  /** RLIMIT_NOFILE (soft = hard), unless `ulimits` names nofile. */
   nofile: number;
+  /** `--ulimit`: these rlimits, as BuildKit sets them (executor/oci/spec_linux.go generateRlimitOpts). */
+  ulimits?: Ulimit[];
+  /** `--shm-size` in bytes: /dev/shm becomes a tmpfs of that size (0/undefined: the 64 MiB default). */
+  shmSize?: number;
   /** Capabilities we hold ourselves (see hostCapabilities); a container cannot get more. */
   hostCaps?: string[];
 }
@@ -108,6 +112,45 @@ export function extraMount(m: ExtraMount): OciMount {
   return { destination: m.target, type: 'bind', source: m.source, options: ['rbind', ...ro, ...(m.options ?? [])] };
 }
 
+/**
+ * The process's rlimits. BuildKit replaces the spec's rlimits with `--ulimit`'s and otherwise
+ * drops them, so RUN inherits the daemon's (dockerd: nofile 1048576); drydock states that
+ * inherited nofile unless `--ulimit nofile=…` is given.
+ */
+function rlimits(input: SpecInput): Array<{ type: string; hard: number | string; soft: number | string }> {
+  const value = (n: number) => (n === -1 ? RLIM_INFINITY : n);
+  const given = (input.ulimits ?? []).map((u) => ({ type: `RLIMIT_${u.name.toUpperCase()}`, hard: value(u.hard), soft: value(u.soft) }));
+  if (given.some((r) => r.type === 'RLIMIT_NOFILE')) return given;
+  return [{ type: 'RLIMIT_NOFILE', hard: input.nofile, soft: input.nofile }, ...given];
+}
+
+// -1 (unlimited) is uint64(-1) in BuildKit's conversion; a JS number cannot hold it, so specJSON writes it.
+const RLIM_INFINITY = '\u0000RLIM_INFINITY';
+
+/** config.json's text: RLIM_INFINITY written as the uint64 it is. */
+export function specJSON(spec: Record<string, unknown>): string {
+  return JSON.stringify(spec).replaceAll(JSON.stringify(RLIM_INFINITY), '18446744073709551615');
+}
+
+/** A later mount at the same destination replaces the earlier one in place (BuildKit's executor/oci/mounts.go dedupMounts). */
+export function dedupMounts(mounts: OciMount[]): OciMount[] {
+  const out: OciMount[] = [];
+  const at = new Map<string, number>();
+  for (const m of mounts) {
+    const i = at.get(m.destination);
+    if (i === undefined) {
+      at.set(m.destination, out.length);
+      out.push(m);
+    } else out[i] = m;
+  }
+  return out;
+}
+
+/** `--shm-size`: dockerfile2llb adds a tmpfs mount of that size at /dev/shm, made with nosuid only (solver/llbsolver/mounts tmpfsMount). */
+function shmMount(size?: number): OciMount[] {
+  return size ? [{ destination: '/dev/shm', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', `size=${size}`] }] : [];
+}
+
 export function buildRuntimeSpec(input: SpecInput): Record<string, unknown> {
   const insecure = input.security === 'insecure';
   const held = input.hostCaps ?? ALL_CAPS;
@@ -124,17 +167,18 @@ export function buildRuntimeSpec(input: SpecInput): Record<string, unknown> {
       env: withDefaultPath(input.env),
       cwd: input.cwd,
       capabilities: { bounding: caps, effective: caps, permitted: caps },
-      rlimits: [{ type: 'RLIMIT_NOFILE', hard: input.nofile, soft: input.nofile }],
+      rlimits: rlimits(input),
       noNewPrivileges: false,
     },
     root: { path: input.rootfs, readonly: false },
     hostname: input.hostname,
-    mounts: [
+    mounts: dedupMounts([
       ...baseMounts(insecure),
       { destination: '/etc/resolv.conf', type: 'bind', source: input.resolvConfPath, options: roBind },
       { destination: '/etc/hosts', type: 'bind', source: input.hostsPath, options: roBind },
+      ...shmMount(input.shmSize),
       ...input.mounts.map(extraMount),
-    ],
+    ]),
     linux: {
       resources: { devices: [{ allow: insecure, access: 'rwm' }] },
       namespaces,

@@ -11,6 +11,19 @@ export interface ExtraMount {
   options?: string[];
 }
 
+/** `--add-host HOST:IP`: one /etc/hosts line (BuildKit's executor.HostIP). */
+export interface HostIP {
+  host: string;
+  ip: string;
+}
+
+/** `--ulimit nofile=1024:2048`: a resource limit of the process (`name` as in go-units: nofile, nproc, …; -1 is unlimited). */
+export interface Ulimit {
+  name: string;
+  soft: number;
+  hard: number;
+}
+
 export interface RunSpec {
   /** A prepared, mounted root filesystem (from the snapshotter). */
   rootfs: string;
@@ -26,6 +39,12 @@ export interface RunSpec {
   /** `host` shares the host's network namespace; `none` has only loopback. */
   network: 'host' | 'none';
   mounts?: ExtraMount[];
+  /** Lines added to /etc/hosts after the defaults (`--add-host`). */
+  extraHosts?: HostIP[];
+  /** Size of /dev/shm in bytes (`--shm-size`); default 64 MiB. */
+  shmSize?: number;
+  /** Replace the default rlimits (`--ulimit`); RLIMIT_NOFILE keeps its default unless given. */
+  ulimits?: Ulimit[];
   security?: 'sandbox' | 'insecure';
   stdout?: (chunk: Buffer) => void;
   stderr?: (chunk: Buffer) => void;

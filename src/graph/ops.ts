@@ -43,6 +43,13 @@ export interface RunOp {
   proxyEnv?: string[];
   /** A heredoc script, mounted read-only (0755) at `path` for the run; not in the layer. */
   script?: { path: string; data: string };
+  /**
+   * The build's `--add-host`, `--shm-size` and `--ulimit`, on every RUN and in its cache key, as
+   * BuildKit's ExecOp carries them (Meta.extraHosts, Meta.ulimit, the /dev/shm tmpfs mount).
+   */
+  extraHosts?: Array<{ host: string; ip: string }>;
+  shmSize?: number;
+  ulimits?: Array<{ name: string; soft: number; hard: number }>;
 }
 
 export interface CopyOp {

@@ -1,0 +1,80 @@
+/**
+ * The `docker buildx build` flags for RUN containers, through the CLI: `--add-host` (lines in
+ * /etc/hosts), `--shm-size` (the /dev/shm tmpfs), `--ulimit` (the process's rlimits). Each is
+ * part of the RUN's cache key, as in BuildKit's ExecOp.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Store } from '../../../src/store/index.js';
+import { removeTmpStoreRoots } from '../../helpers/store.js';
+import { runDrydock } from '../../helpers/cli.js';
+import { storeWith, contextDir, imageFiles, cliBuild } from './util.js';
+
+let root: string;
+let store: Store;
+before(async () => { ({ root, store } = await storeWith('busybox')); });
+after(removeTmpStoreRoots);
+
+async function imageFile(tag: string, path: string): Promise<string> {
+  const img = await imageFiles(store, tag);
+  try {
+    return await readFile(join(img.dir, path), 'utf8');
+  } finally { await img.cleanup(); }
+}
+
+test('--add-host: each mapping is a line of /etc/hosts in RUN, after the defaults, and never in the layer', async () => {
+  const ctx = await contextDir({ Dockerfile: 'FROM busybox\nRUN cat /etc/hosts > /hosts.txt\n' });
+  await cliBuild(root, ['-t', 'hosts:1', '--add-host', 'db.internal:10.1.2.3', '--add-host', 'Cache=[2001:db8:0:0:0:0:0:1]', '--add-host', 'gw:host-gateway', ctx]);
+  assert.equal(await imageFile('hosts:1', 'hosts.txt'),
+    '127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n10.1.2.3\tdb.internal\n2001:db8::1\tcache\n127.0.0.1\tgw\n');
+  const img = await imageFiles(store, 'hosts:1');
+  try {
+    // the bind-mounted file is not part of the image (busybox has an /etc/hosts of its own or none)
+    const inImage = await readFile(join(img.dir, 'etc/hosts'), 'utf8').catch(() => '');
+    assert.doesNotMatch(inImage, /db\.internal/);
+  } finally { await img.cleanup(); }
+
+  // another mapping is another RUN: not a cache hit on the first build
+  await cliBuild(root, ['-t', 'hosts:2', '--add-host', 'db.internal=10.9.9.9', ctx]);
+  assert.match(await imageFile('hosts:2', 'hosts.txt'), /^10\.9\.9\.9\tdb\.internal$/m);
+
+  const bad = await runDrydock(['build', '--add-host', 'nohost', ctx], { root });
+  assert.equal(bad.code, 1, bad.stderr);
+  assert.match(bad.stderr, /invalid --add-host "nohost"/);
+  const badIP = await runDrydock(['build', '--add-host', 'a:999.1.1.1', ctx], { root });
+  assert.match(badIP.stderr, /"999\.1\.1\.1" is not an IP address/);
+});
+
+test('--shm-size: /dev/shm in RUN is a tmpfs of that size (64 MiB without it)', async () => {
+  const ctx = await contextDir({ Dockerfile: 'FROM busybox\nRUN grep " /dev/shm " /proc/mounts > /shm.txt && df -k /dev/shm | tail -n 1 > /df.txt\n' });
+  await cliBuild(root, ['-t', 'shm:default', ctx]);
+  assert.match(await imageFile('shm:default', 'shm.txt'), /size=65536k/);
+  await cliBuild(root, ['-t', 'shm:1', '--shm-size', '256m', ctx]);
+  const mounts = await imageFile('shm:1', 'shm.txt');
+  assert.match(mounts, /^tmpfs \/dev\/shm tmpfs rw,nosuid,(relatime,)?size=262144k /);
+  assert.equal(mounts.trim().split('\n').length, 1, 'one mount at /dev/shm, replacing the default');
+  assert.equal((await imageFile('shm:1', 'df.txt')).trim().split(/\s+/)[1], '262144');
+
+  const bad = await runDrydock(['build', '--shm-size', 'lots', ctx], { root });
+  assert.equal(bad.code, 1, bad.stderr);
+  assert.match(bad.stderr, /invalid --shm-size "lots"/);
+});
+
+test('--ulimit: RUN gets the soft and hard limits; nofile keeps its default unless given', async () => {
+  const ctx = await contextDir({ Dockerfile: 'FROM busybox\nRUN echo "$(ulimit -n) $(ulimit -Hn) $(ulimit -u) $(ulimit -Hu) $(ulimit -c)" > /limits.txt\n' });
+  await cliBuild(root, ['-t', 'ulimit:default', ctx]);
+  const [nofile] = (await imageFile('ulimit:default', 'limits.txt')).trim().split(' ');
+  await cliBuild(root, ['-t', 'ulimit:1', '--ulimit', 'nofile=1024:2048', '--ulimit', 'nproc=300', '--ulimit', 'core=-1', ctx]);
+  assert.equal((await imageFile('ulimit:1', 'limits.txt')).trim(), '1024 2048 300 300 unlimited');
+  await cliBuild(root, ['-t', 'ulimit:2', '--ulimit', 'nproc=400:500', ctx]);
+  const [n2, , u2, hu2] = (await imageFile('ulimit:2', 'limits.txt')).trim().split(' ');
+  assert.deepEqual([n2, u2, hu2], [nofile, '400', '500']);
+
+  const bad = await runDrydock(['build', '--ulimit', 'nofile=10:5', ctx], { root });
+  assert.equal(bad.code, 1, bad.stderr);
+  assert.match(bad.stderr, /soft limit must be less than or equal to the hard limit/);
+  const badType = await runDrydock(['build', '--ulimit', 'files=10', ctx], { root });
+  assert.match(badType.stderr, /unknown type "files"/);
+});
