@@ -2,7 +2,7 @@
  * COPY and ADD of local sources into a rootfs, with Docker's (BuildKit's) rules: a directory
  * source copies its contents; a file lands in `dest` when `dest` ends in "/" or is a directory,
  * else becomes `dest`; missing parent directories are created (0755, or the octal --chmod, owned
- * by the --chown user); several sources need a `dest` ending in "/".
+ * by the --chown user); several sources onto a `dest` without "/" overwrite it in turn, as in BuildKit.
  */
 import { lstat, mkdtemp, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,10 +89,8 @@ async function copyIntoUnscrubbed(opts: CopyOptions, scratch: string[]): Promise
       selections.push({ root: dir, path, heredoc: true });
     }
   }
-  const given = opts.sources.length + (opts.heredocs?.length ?? 0);
-  if ((given > 1 || selections.length > 1) && !opts.dest.endsWith('/')) {
-    throw new DrydockError('USAGE', `When using ${cmd} with more than one source file, the destination must be a directory and end with a /`);
-  }
+  // Several sources and a dest without "/" are no error in BuildKit: each is copied onto dest in
+  // turn and the last one wins (dockerfile2llb/convert_copy.go: one llb.Copy per source, no check).
   if (selections.length === 0) return; // only wildcards, matching nothing: BuildKit allows it
 
   const owner = opts.chown ? await resolveChown(opts.destRoot, opts.chown) : undefined;

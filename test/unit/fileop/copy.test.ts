@@ -62,15 +62,16 @@ test('an existing dest directory keeps its owner and mode; new entries are 0:0',
     assert.equal(t['e/new/x']!.content, 'x');
   }));
 
-test('several sources or a multi-match wildcard need a dest ending in /', () =>
+test('several sources or a multi-match wildcard onto a dest without /: each overwrites it in turn (BuildKit)', () =>
   withRoots(async (src, dst) => {
-    await makeTree(src, { 'a.txt': 'a', 'b.txt': 'b' });
-    const msg = 'When using COPY with more than one source file, the destination must be a directory and end with a /';
-    await assert.rejects(cp(src, dst, { sources: ['a.txt', 'b.txt'], dest: '/x' }), { message: msg });
-    await assert.rejects(cp(src, dst, { sources: ['*.txt'], dest: '/x' }), { message: msg });
-    await assert.rejects(cp(src, dst, { sources: ['a.txt', 'b.txt'], dest: '/x', isAdd: true }), /When using ADD/);
-    await cp(src, dst, { sources: ['a.txt', 'b.txt'], dest: '/x/' });
-    assert.deepEqual(Object.keys(await describe(dst)).sort(), ['x', 'x/a.txt', 'x/b.txt']);
+    await makeTree(src, { 'a.txt': 'a', 'b.txt': 'b', 'c.txt': 'c' });
+    await cp(src, dst, { sources: ['a.txt', 'b.txt'], dest: '/x' });
+    await cp(src, dst, { sources: ['*.txt'], dest: '/y' });
+    await cp(src, dst, { sources: ['a.txt', 'b.txt'], dest: '/z/' });
+    const t = await describe(dst);
+    assert.equal(t['x']!.content, 'b');
+    assert.equal(t['y']!.content, 'c');
+    assert.deepEqual(Object.keys(t).filter((k) => k.startsWith('z')).sort(), ['z', 'z/a.txt', 'z/b.txt']);
   }));
 
 test('wildcards: files and the contents of matched directories; no match is not an error', () =>
