@@ -63,3 +63,23 @@ export function parseUlimits(values: readonly string[]): Ulimit[] {
   }
   return [...byName.values()];
 }
+
+/**
+ * `--push` and `--load` folded into the outputs as buildx's RunBuild folds them: `--push` makes
+ * every image output push (a registry output already does) or, when there is none, adds
+ * `type=registry` with the -t names; `--load` adds the local store (drydock's `docker load`:
+ * buildx's `type=docker` without dest) unless an image output is already there.
+ */
+export function withPushLoad(outputs: OutputSpec[], o: { push?: boolean; load?: boolean; tags: readonly string[] }): OutputSpec[] {
+  let out = outputs.map((x) => ({ ...x, attrs: { ...x.attrs } }));
+  if (o.push) {
+    const images = out.filter((x) => x.type === 'image');
+    for (const x of images) x.attrs.push = 'true';
+    if (!images.length && !out.some((x) => x.type === 'registry')) {
+      if (!o.tags.length) throw new DrydockError('USAGE', '--push needs a name to push to: add -t REGISTRY/REPOSITORY[:TAG]');
+      out = [...out, { type: 'registry', name: o.tags.join(','), attrs: {} }];
+    }
+  }
+  if (o.load && !out.some((x) => x.type === 'image')) out = [...out, { type: 'image', attrs: {} }];
+  return out;
+}

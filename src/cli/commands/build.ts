@@ -24,6 +24,8 @@ export function register(program: Command): void {
     .option('--ulimit <type=soft[:hard]>', 'resource limit of every RUN, e.g. nofile=1024:2048; repeatable', collect)
     .option('--platform <platform>', 'target platform, e.g. linux/arm64 (another architecture only for builds without RUN)')
     .option('-o, --output <spec>', 'type=image|registry|docker|oci|tar|local[,dest=PATH][,name=REF][,compression=gzip|zstd|uncompressed]; repeatable', collect)
+    .option('--push', 'push the image to its -t names (shorthand for -o type=registry); the local store is not written unless --load')
+    .option('--load', 'store the image in the local store (the default when no -o is given; shorthand for -o type=image)')
     .option('--cache-to <spec>', 'export the build cache: type=registry,ref=REF[,mode=min|max] | type=local,dest=DIR | type=inline; repeatable', collect)
     .option('--cache-from <spec>', 'import a build cache: REF | type=registry,ref=REF | type=local,src=DIR; repeatable', collect)
     .option('--iidfile <file>', 'write the image ID to the file')

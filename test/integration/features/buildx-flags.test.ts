@@ -1,14 +1,17 @@
 /**
- * The `docker buildx build` flags for RUN containers, through the CLI: `--add-host` (lines in
- * /etc/hosts), `--shm-size` (the /dev/shm tmpfs), `--ulimit` (the process's rlimits). Each is
- * part of the RUN's cache key, as in BuildKit's ExecOp.
+ * `docker buildx build` flags through the CLI. For RUN containers: `--add-host` (lines in
+ * /etc/hosts), `--shm-size` (the /dev/shm tmpfs), `--ulimit` (the process's rlimits), each part
+ * of the RUN's cache key as in BuildKit's ExecOp. For outputs: `--push`, `--load`.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openStore } from '../../../src/store/index.js';
+import { startRegistry } from '../../helpers/registry.js';
 import type { Store } from '../../../src/store/index.js';
-import { removeTmpStoreRoots } from '../../helpers/store.js';
+import { removeTmpStoreRoots, tmpStoreRoot } from '../../helpers/store.js';
 import { runDrydock } from '../../helpers/cli.js';
 import { storeWith, contextDir, imageFiles, cliBuild } from './util.js';
 
@@ -77,4 +80,52 @@ test('--ulimit: RUN gets the soft and hard limits; nofile keeps its default unle
   assert.match(bad.stderr, /soft limit must be less than or equal to the hard limit/);
   const badType = await runDrydock(['build', '--ulimit', 'files=10', ctx], { root });
   assert.match(badType.stderr, /unknown type "files"/);
+});
+
+test('--push sends the image to its -t names without storing it; --load stores it too; --push alone needs a name', async () => {
+  const registry = await startRegistry();
+  try {
+    const ctx = await contextDir({ Dockerfile: 'FROM busybox\nRUN echo pushed > /pushed.txt\n' });
+    const ref = `${registry.host}/flags/push:1`;
+    await cliBuild(root, ['-t', ref, '--push', ctx]);
+    assert.equal(await store.images.get(ref), undefined, '--push alone does not write the local store');
+    // pulled into another store, the image is the one built
+    const other = await tmpStoreRoot();
+    const pulled = await runDrydock(['pull', ref], { root: other });
+    assert.equal(pulled.code, 0, pulled.stderr);
+    const otherStore = await openStore(other);
+    const img = await imageFiles(otherStore, ref);
+    try {
+      assert.equal(await readFile(join(img.dir, 'pushed.txt'), 'utf8'), 'pushed\n');
+    } finally { await img.cleanup(); }
+
+    // --push --load: pushed and stored, the same manifest
+    const ref2 = `${registry.host}/flags/push:2`;
+    await cliBuild(root, ['-t', ref2, '--push', '--load', ctx]);
+    const stored = await store.images.get(ref2);
+    assert.ok(stored, '--load stored the image');
+    const pulled2 = await runDrydock(['pull', ref2], { root: other });
+    assert.equal(pulled2.code, 0, pulled2.stderr);
+    assert.equal((await otherStore.images.get(ref2))?.target.digest, stored.target.digest);
+
+    // with -o type=image, --push makes that output push (one push, to the -t name)
+    const ref3 = `${registry.host}/flags/push:3`;
+    await cliBuild(root, ['-t', ref3, '-o', 'type=image', '--push', ctx]);
+    assert.ok(await store.images.get(ref3));
+    assert.equal((await runDrydock(['pull', ref3], { root: other })).code, 0);
+
+    const noName = await runDrydock(['build', '--push', ctx], { root });
+    assert.equal(noName.code, 1, noName.stderr);
+    assert.match(noName.stderr, /--push needs a name/);
+  } finally { await registry.stop(); }
+});
+
+test('--load with another output also writes the local store', async () => {
+  const ctx = await contextDir({ Dockerfile: 'FROM busybox\nRUN echo loaded > /loaded.txt\n' });
+  const dest = await mkdtemp(join(tmpdir(), 'drydock-load-'));
+  await cliBuild(root, ['-t', 'loaded:1', '-o', `type=local,dest=${dest}`, ctx]);
+  assert.equal(await store.images.get('loaded:1'), undefined, 'an explicit -o replaces the store');
+  await cliBuild(root, ['-t', 'loaded:2', '-o', `type=local,dest=${dest}`, '--load', ctx]);
+  assert.equal(await readFile(join(dest, 'loaded.txt'), 'utf8'), 'loaded\n');
+  assert.equal(await imageFile('loaded:2', 'loaded.txt'), 'loaded\n');
 });
