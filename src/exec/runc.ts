@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DrydockError } from '../util/errors.js';
@@ -22,8 +22,21 @@ import { resolveUser } from './user.js';
 
 /** runc's state directory for drydock's containers, apart from any other runc user's. */
 export const RUNC_ROOT = process.env.DRYDOCK_RUNC_ROOT ?? '/run/drydock/runc';
-/** Per-run OCI bundles (config.json, hosts, resolv.conf), beside runc's state: small to sweep. */
-const BUNDLES = path.join(path.dirname(RUNC_ROOT), 'bundles');
+/**
+ * Per-run OCI bundles (config.json, hosts, resolv.conf). config.json holds the process
+ * environment, `RUN --mount=type=secret,env=` secrets included, so bundles live on a memory
+ * filesystem (/dev/shm, as secret files do) and never reach a disk; beside runc's state where
+ * there is none.
+ */
+let bundlesDir: Promise<string> | undefined;
+const TMPFS_MAGIC = 0x01021994;
+export function bundlesRoot(): Promise<string> {
+  bundlesDir ??= statfs('/dev/shm').then(
+    (st) => (st.type === TMPFS_MAGIC ? '/dev/shm/drydock-bundles' : path.join(path.dirname(RUNC_ROOT), 'bundles')),
+    () => path.join(path.dirname(RUNC_ROOT), 'bundles'),
+  );
+  return bundlesDir;
+}
 
 export async function runContainer(spec: RunSpec): Promise<RunResult> {
   throwIfAborted(spec.signal);
@@ -31,8 +44,9 @@ export async function runContainer(spec: RunSpec): Promise<RunResult> {
   const user = await resolveUser(rootfs, spec.user ?? '');
   // The owner's pid in both names lets a later drydock clean up after one that was killed.
   const id = `drydock-${process.pid}-${randomBytes(8).toString('hex')}`;
-  await mkdir(BUNDLES, { recursive: true, mode: 0o700 });
-  const bundle = await mkdtemp(path.join(BUNDLES, `drydock-run-${process.pid}-`));
+  const bundles = await bundlesRoot();
+  await mkdir(bundles, { recursive: true, mode: 0o700 });
+  const bundle = await mkdtemp(path.join(bundles, `drydock-run-${process.pid}-`));
   const mounts = spec.mounts ?? [];
   const cleanStubs = await trackMountStubs(rootfs, ['/etc/resolv.conf', '/etc/hosts', ...mounts.map((m) => m.target)]);
   try {
@@ -81,9 +95,12 @@ export async function sweepOrphanContainers(): Promise<number> {
     await runTool('runc', ['--root', RUNC_ROOT, 'delete', '--force', id]).catch(() => undefined);
     swept++;
   }
-  for (const name of await readdir(BUNDLES).catch(() => [] as string[])) {
-    const owner = /^drydock-run-(\d+)-/.exec(name);
-    if (owner && !isAlive(Number(owner[1]))) await rm(path.join(BUNDLES, name), { recursive: true, force: true });
+  // Both places: bundles written by a drydock that ran before /dev/shm was a memory filesystem.
+  for (const dir of new Set([await bundlesRoot(), path.join(path.dirname(RUNC_ROOT), 'bundles')])) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const owner = /^drydock-run-(\d+)-/.exec(name);
+      if (owner && !isAlive(Number(owner[1]))) await rm(path.join(dir, name), { recursive: true, force: true });
+    }
   }
   return swept;
 }

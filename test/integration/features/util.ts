@@ -4,8 +4,8 @@
  */
 import { readdir, readFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { runDrydock, type RunResult } from '../../helpers/cli.js';
+import { findLeaks } from '../../helpers/leaks.js';
 
 export { storeWith, contextDir, imageFiles, executedSteps } from '../build/util.js';
 
@@ -17,18 +17,9 @@ export async function cliBuild(root: string, args: string[], opts: { env?: Recor
   return r;
 }
 
-/** Paths of every file under `dir` whose bytes (or gunzipped bytes) contain `needle`. */
-export async function filesContaining(dir: string, needle: string): Promise<string[]> {
-  const hits: string[] = [];
-  const want = Buffer.from(needle);
-  for (const path of await walk(dir)) {
-    const data = await readFile(path);
-    if (data.includes(want)) { hits.push(path); continue; }
-    if (data[0] === 0x1f && data[1] === 0x8b) {
-      try { if (gunzipSync(data).includes(want)) hits.push(`${path} (gunzipped)`); } catch { /* not gzip after all */ }
-    }
-  }
-  return hits;
+/** Paths of every file under `dir` whose bytes contain `needle`, looking inside compressed streams and tars (test/helpers/leaks.ts). */
+export function filesContaining(dir: string, needle: string): Promise<string[]> {
+  return findLeaks([dir], needle);
 }
 
 /** Every regular file under `dir`. */
