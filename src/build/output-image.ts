@@ -1,7 +1,8 @@
 /**
  * The image as an output sends it: layers re-compressed when `compression=` asks (only the
- * layers this build made, unless `force-compression=true`, as in BuildKit), and — for a
- * registry push with an explicit --platform — wrapped in an index that names the platform.
+ * layers this build made, unless `force-compression=true`, as in BuildKit) or annotated as the
+ * output asks, and — for a registry push with an explicit --platform — wrapped in an index that
+ * names the platform.
  */
 import type { Store } from '../store/index.js';
 import { MediaType, type Descriptor, type Digest, type ImageConfig, type Index, type Platform } from '../image/oci.js';
@@ -9,28 +10,46 @@ import type { LayerRef } from '../graph/index.js';
 import { parseCompressionAttrs, pushTree, remoteTarget } from '../cache/index.js';
 import { recompressLayer } from '../image/layer.js';
 import type { OutputSpec } from './options.js';
+import { imageAnnotations } from './annotations.js';
 
 export interface OutputImage {
   store: Store;
   config: ImageConfig;
   layers: LayerRef[];
-  /** The manifest written for the store. */
+  /** The manifest written for the store, and the annotations it carries. */
   manifest: Descriptor;
+  annotations: Record<string, string>;
+  /** The image's platform (platform-qualified annotations apply when they name it). */
+  platform: Platform;
   builtLayers?: Set<Digest>;
 }
 
-/** The manifest this output sends: the stored one, or one over re-compressed layers. */
+/**
+ * The manifest this output sends: the stored one, or one over re-compressed layers or with
+ * other annotations; its descriptor carries the output's `manifest-descriptor` annotations.
+ */
 export async function outputManifest(o: OutputSpec, x: OutputImage): Promise<Descriptor> {
   const attrs = { ...o.attrs };
   const c = parseCompressionAttrs((k) => attrs[k], `output type=${o.type}`);
-  if (!c.compression) return x.manifest;
+  const ann = imageAnnotations(o.attrs, x.platform, `output type=${o.type}`);
   const to = c.compression;
-  const layers = await Promise.all(x.layers.map((l) => (c.forceCompression || x.builtLayers?.has(l.descriptor.digest)
+  const layers = to ? await Promise.all(x.layers.map((l) => (c.forceCompression || x.builtLayers?.has(l.descriptor.digest)
     ? recompressLayer(x.store, l.descriptor, to, c.compressionLevel)
-    : l.descriptor)));
-  if (layers.every((d, i) => d.digest === x.layers[i]!.descriptor.digest)) return x.manifest;
+    : l.descriptor))) : x.layers.map((l) => l.descriptor);
+  if (layers.every((d, i) => d.digest === x.layers[i]!.descriptor.digest) && sameRecord(ann.manifest, x.annotations)) {
+    return withDescriptorAnnotations(x.manifest, ann.manifestDescriptor);
+  }
   const { writeImage } = await import('../image/write.js');
-  return (await writeImage(x.store, x.config, layers)).manifestDescriptor;
+  return withDescriptorAnnotations((await writeImage(x.store, x.config, layers, { annotations: ann.manifest })).manifestDescriptor, ann.manifestDescriptor);
+}
+
+export function withDescriptorAnnotations(d: Descriptor, annotations: Record<string, string>): Descriptor {
+  return Object.keys(annotations).length ? { ...d, annotations: { ...d.annotations, ...annotations } } : d;
+}
+
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
 }
 
 /** A one-entry OCI index naming `manifest`'s platform. */
@@ -38,7 +57,7 @@ export async function platformIndex(store: Store, manifest: Descriptor, platform
   const index: Index = {
     schemaVersion: 2,
     mediaType: MediaType.OciIndex,
-    manifests: [{ mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size, platform }],
+    manifests: [{ mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size, platform, ...(manifest.annotations ? { annotations: manifest.annotations } : {}) }],
   };
   const { digest, size } = await store.content.writeJSON(index);
   return { mediaType: MediaType.OciIndex, digest, size };

@@ -2,18 +2,20 @@
  * Where a build's result goes: the image store (default, tagged with -t; `push=true` also pushes
  * those names), a registry without storing (type=registry), an archive that `docker load`/
  * `podman load` read (type=docker|oci, optionally re-compressed), the final filesystem as a
- * directory (type=local) or a tar (type=tar). Any number of them in one build.
+ * directory (type=local) or a tar (type=tar). Any number of them in one build. Image outputs
+ * may carry OCI annotations (`annotation.KEY=V` attributes, ./annotations.ts).
  */
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Store } from '../store/index.js';
-import type { Descriptor, Digest, ImageConfig, Platform } from '../image/oci.js';
+import type { Digest, ImageConfig, Platform } from '../image/oci.js';
 import type { LayerRef } from '../graph/index.js';
 import type { OutputSpec } from './options.js';
 import type { EventSink } from '../solver/events.js';
 import type { Workspace } from '../solver/workspace.js';
 import { DrydockError } from '../util/errors.js';
-import { outputManifest, platformIndex, pushOutput } from './output-image.js';
+import { outputManifest, platformIndex, pushOutput, withDescriptorAnnotations, type OutputImage } from './output-image.js';
+import { imageAnnotations } from './annotations.js';
 
 export interface ExportInput {
   store: Store;
@@ -35,24 +37,35 @@ export async function exportOutputs(x: ExportInput): Promise<{ imageId: Digest; 
   const outputs = x.outputs?.length ? x.outputs : [{ type: 'image' as const, attrs: {} }];
   const toStore = outputs.some((o) => o.type === 'image');
   const refs = toStore ? [...x.tags, ...outputs.filter((o) => o.type === 'image' && o.name).flatMap((o) => o.name!.split(','))] : [];
+  // Annotations are checked before anything is written. The stored manifest carries those of the
+  // image output (else of the first output that sends an image), so the reported digest is theirs.
+  const platform = imagePlatform(x.config);
+  const annotated = outputs.filter((o) => o.type !== 'local' && o.type !== 'tar').map((o) => imageAnnotations(o.attrs, platform, `output type=${o.type}`));
+  const stored = (toStore ? imageAnnotations(outputs.find((o) => o.type === 'image')!.attrs, platform, 'output type=image') : annotated[0]) ?? { manifest: {}, manifestDescriptor: {} };
   // The manifest and config are always written (they are small and give the image its ID);
   // only an image output gives them a name.
-  const { manifestDescriptor, configDigest } = await writeImage(x.store, x.config, x.layers.map((l) => l.descriptor), { refs });
+  const { manifestDescriptor, configDigest } = await writeImage(x.store, x.config, x.layers.map((l) => l.descriptor), { annotations: stored.manifest });
+  for (const ref of refs) await x.store.images.put(ref, withDescriptorAnnotations(manifestDescriptor, stored.manifestDescriptor));
   if (toStore) x.emit({ type: 'export', time: Date.now(), kind: 'image', digest: manifestDescriptor.digest });
+  const image: OutputImage = { store: x.store, config: x.config, layers: x.layers, manifest: manifestDescriptor, annotations: stored.manifest, platform, builtLayers: x.builtLayers };
   for (const o of outputs) {
     if (o.type === 'image') {
       if (o.attrs.push === 'true') {
         if (!refs.length) throw new DrydockError('USAGE', 'output type=image,push=true needs a name (-t NAME or name=NAME)');
-        await exportOne({ ...o, type: 'registry', name: refs.join(',') }, x, manifestDescriptor);
+        await exportOne({ ...o, type: 'registry', name: refs.join(',') }, x, image);
       }
       continue;
     }
-    await exportOne(o, x, manifestDescriptor);
+    await exportOne(o, x, image);
   }
   return { imageId: configDigest, manifestDigest: manifestDescriptor.digest, refs };
 }
 
-async function exportOne(o: OutputSpec, x: ExportInput, manifest: Descriptor): Promise<void> {
+function imagePlatform(config: ImageConfig): Platform {
+  return { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
+}
+
+async function exportOne(o: OutputSpec, x: ExportInput, image: OutputImage): Promise<void> {
   const dest = o.dest!;
   const done = (digest?: Digest) => x.emit({ type: 'export', time: Date.now(), kind: o.type, dest: o.dest ?? o.name, ...(digest ? { digest } : {}) });
   if (o.type === 'local') {
@@ -66,7 +79,6 @@ async function exportOne(o: OutputSpec, x: ExportInput, manifest: Descriptor): P
     await pipeline(flattenToTar(x.store, x.layers.map((l) => l.descriptor)), out);
     return done();
   }
-  const image = { store: x.store, config: x.config, layers: x.layers, manifest, builtLayers: x.builtLayers };
   if (o.type === 'registry') {
     const m = await outputManifest(o, image);
     const root = x.platform ? await platformIndex(x.store, m, x.platform) : m;

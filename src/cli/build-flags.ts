@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import type { HostIP, Ulimit } from '../exec/types.js';
 import type { OutputSpec } from '../build/options.js';
+import { annotationAttrs } from '../build/annotations.js';
 import { DrydockError } from '../util/errors.js';
 
 /**
@@ -82,4 +83,12 @@ export function withPushLoad(outputs: OutputSpec[], o: { push?: boolean; load?: 
   }
   if (o.load && !out.some((x) => x.type === 'image')) out = [...out, { type: 'image', attrs: {} }];
   return out;
+}
+
+/** `--annotation`: added to every output's attributes, as buildx does (the default image output when none is given). */
+export function withAnnotations(outputs: OutputSpec[], values: readonly string[]): OutputSpec[] {
+  const attrs = annotationAttrs(values);
+  if (!Object.keys(attrs).length) return outputs;
+  const list: OutputSpec[] = outputs.length ? outputs : [{ type: 'image', attrs: {} }];
+  return list.map((o) => ({ ...o, attrs: { ...o.attrs, ...attrs } }));
 }

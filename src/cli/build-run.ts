@@ -14,7 +14,7 @@ import { DrydockError } from '../util/errors.js';
 import type { BuildEvent } from '../solver/events.js';
 import { parseCacheSpec } from '../cache/spec.js';
 import { parseSecretSpec, parseSshSpec } from '../secrets/index.js';
-import { parseAddHosts, parseShmSize, parseUlimits, withPushLoad } from './build-flags.js';
+import { parseAddHosts, parseShmSize, parseUlimits, withAnnotations, withPushLoad } from './build-flags.js';
 
 export async function runBuild(contextArg: string, o: Record<string, unknown>, root?: string): Promise<number> {
   const list = (k: string) => (o[k] as string[] | undefined) ?? [];
@@ -31,7 +31,7 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     noCacheFilter: list('noCacheFilter'),
     pull: !!o.pull,
     network: o.network as BuildOptions['network'],
-    outputs: withPushLoad(list('output').map(parseOutputSpec), { push: !!o.push, load: !!o.load, tags: list('tag') }),
+    outputs: withAnnotations(withPushLoad(list('output').map(parseOutputSpec), { push: !!o.push, load: !!o.load, tags: list('tag') }), list('annotation')),
     platform: o.platform as string | undefined,
     cacheTo: list('cacheTo').map((s) => parseCacheSpec(s, 'to')),
     cacheFrom: list('cacheFrom').map((s) => parseCacheSpec(s, 'from')),

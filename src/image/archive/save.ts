@@ -111,10 +111,12 @@ async function writeArchive(store: Store, w: TarWriter, images: SavedImage[], fo
   const manifests: Descriptor[] = [];
   for (const img of images) {
     const base = { mediaType: img.target.mediaType, digest: img.target.digest, size: img.target.size, ...(img.platform ? { platform: img.platform } : {}) };
-    if (img.refs.length === 0) manifests.push(base);
+    // the target's own annotations (a build's manifest-descriptor annotations) stay on its entries
+    const own = img.target.annotations;
+    if (img.refs.length === 0) manifests.push(own ? { ...base, annotations: own } : base);
     for (const ref of img.refs) {
       const r = parseReference(ref);
-      manifests.push({ ...base, annotations: { 'io.containerd.image.name': ref, 'org.opencontainers.image.ref.name': r.tag ?? r.digest ?? 'latest' } });
+      manifests.push({ ...base, annotations: { ...own, 'io.containerd.image.name': ref, 'org.opencontainers.image.ref.name': r.tag ?? r.digest ?? 'latest' } });
     }
   }
   await json('index.json', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests });

@@ -1,19 +1,24 @@
 /**
  * `docker buildx build` flags through the CLI. For RUN containers: `--add-host` (lines in
  * /etc/hosts), `--shm-size` (the /dev/shm tmpfs), `--ulimit` (the process's rlimits), each part
- * of the RUN's cache key as in BuildKit's ExecOp. For outputs: `--push`, `--load`.
+ * of the RUN's cache key as in BuildKit's ExecOp. For outputs: `--push`, `--load`, `--annotation`.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src/store/index.js';
+import { hostPlatform, type Index, type Manifest } from '../../../src/image/oci.js';
 import { startRegistry } from '../../helpers/registry.js';
 import type { Store } from '../../../src/store/index.js';
 import { removeTmpStoreRoots, tmpStoreRoot } from '../../helpers/store.js';
 import { runDrydock } from '../../helpers/cli.js';
 import { storeWith, contextDir, imageFiles, cliBuild } from './util.js';
+
+const run = promisify(execFile);
 
 let root: string;
 let store: Store;
@@ -128,4 +133,51 @@ test('--load with another output also writes the local store', async () => {
   await cliBuild(root, ['-t', 'loaded:2', '-o', `type=local,dest=${dest}`, '--load', ctx]);
   assert.equal(await readFile(join(dest, 'loaded.txt'), 'utf8'), 'loaded\n');
   assert.equal(await imageFile('loaded:2', 'loaded.txt'), 'loaded\n');
+});
+
+test('--annotation: manifest annotations in the stored, archived and pushed manifest; manifest-descriptor ones on its descriptor; the image ID unchanged', async () => {
+  const ctx = await contextDir({ Dockerfile: 'FROM busybox\nRUN echo a > /a\n' });
+  const dir = await mkdtemp(join(tmpdir(), 'drydock-ann-'));
+  const host = hostPlatform();
+  const other = host.architecture === 'arm64' ? 'amd64' : 'arm64';
+  await cliBuild(root, ['-t', 'ann:plain', '--iidfile', join(dir, 'plain.iid'), ctx]);
+  await cliBuild(root, ['-t', 'ann:1', '--iidfile', join(dir, 'ann.iid'), '-o', 'type=image', '-o', `type=oci,dest=${join(dir, 'ann.tar')}`,
+    '--annotation', 'org.opencontainers.image.source=https://example.com/repo',
+    '--annotation', 'manifest-descriptor:com.example.desc=d',
+    '--annotation', `manifest[linux/${host.architecture}]:com.example.mine=yes`,
+    '--annotation', `manifest[linux/${other}]:com.example.other=no`,
+    ctx]);
+  assert.equal(await readFile(join(dir, 'ann.iid'), 'utf8'), await readFile(join(dir, 'plain.iid'), 'utf8'), 'annotations leave the config alone');
+
+  const rec = (await store.images.get('ann:1'))!;
+  const manifest = await store.content.readJSON<Manifest>(rec.target.digest);
+  assert.deepEqual(manifest.annotations, { 'org.opencontainers.image.source': 'https://example.com/repo', 'com.example.mine': 'yes' });
+  assert.deepEqual(rec.target.annotations, { 'com.example.desc': 'd' });
+  assert.equal((await store.images.get('ann:plain'))!.target.annotations, undefined);
+
+  await run('tar', ['-xf', join(dir, 'ann.tar'), '-C', dir]);
+  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as Index;
+  assert.equal(index.manifests[0]!.digest, rec.target.digest, 'the archive holds the same annotated manifest');
+  assert.equal(index.manifests[0]!.annotations?.['com.example.desc'], 'd');
+  assert.equal(index.manifests[0]!.annotations?.['io.containerd.image.name'], 'docker.io/library/ann:1');
+
+  // pushed: the registry serves the annotated manifest
+  const registry = await startRegistry();
+  try {
+    const ref = `${registry.host}/flags/ann:1`;
+    await cliBuild(root, ['-t', ref, '--push', '--annotation', 'com.example.pushed=1', ctx]);
+    const otherRoot = await tmpStoreRoot();
+    const pulled = await runDrydock(['pull', ref], { root: otherRoot });
+    assert.equal(pulled.code, 0, pulled.stderr);
+    const otherStore = await openStore(otherRoot);
+    const m = await otherStore.content.readJSON<Manifest>((await otherStore.images.get(ref))!.target.digest);
+    assert.deepEqual(m.annotations, { 'com.example.pushed': '1' });
+  } finally { await registry.stop(); }
+
+  // index annotations have no index to go on in a single-platform export (BuildKit's error)
+  const bad = await runDrydock(['build', '--annotation', 'index:foo=bar', ctx], { root });
+  assert.equal(bad.code, 1, bad.stderr);
+  assert.match(bad.stderr, /index annotations not supported for single platform export/);
+  const badType = await runDrydock(['build', '--annotation', 'layer:foo=bar', ctx], { root });
+  assert.match(badType.stderr, /unknown annotation type "layer"/);
 });
