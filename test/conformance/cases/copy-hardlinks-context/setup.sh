@@ -1,0 +1,5 @@
+echo shared > a
+ln a b
+mkdir d
+ln a d/c
+echo other > e

@@ -1,0 +1,3 @@
+mkdir sub
+printf contents > sub/foo
+ln -s sub link

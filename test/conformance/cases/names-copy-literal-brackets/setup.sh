@@ -1,0 +1,3 @@
+echo x > '[x].txt'
+echo abc > 'abc.txt'
+echo aXc > 'aXc.txt'

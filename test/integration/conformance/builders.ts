@@ -1,0 +1,119 @@
+/**
+ * The two builders of a shard: BuildKit (a private dockerd 20.10, `DOCKER_BUILDKIT=1
+ * /usr/bin/docker build`) and drydock (the real CLI, its own store). Both start from the same
+ * base image bytes: drydock's fixtures, `docker load`ed into dockerd on first use.
+ */
+import { execFile } from 'node:child_process';
+import { createWriteStream, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { saveImages } from '../../../src/image/archive/index.js';
+import { openStore } from '../../../src/store/index.js';
+import { runDrydock } from '../../helpers/cli.js';
+import { startDockerd, type DockerdFixture } from '../../helpers/dockerd.js';
+import { fixtureImage, type FixtureName } from '../../helpers/fixtures.js';
+import { tmpStoreRoot } from '../../helpers/store.js';
+
+const DOCKER = '/usr/bin/docker';
+
+/** What one build is given: the same on both sides. */
+export interface BuildInput {
+  dockerfile: string;
+  context: string;
+  tag: string;
+  args: Record<string, string>;
+  target?: string;
+  /** id -> file holding the secret */
+  secrets: Record<string, string>;
+  /** where the `docker save`-format archive goes */
+  out: string;
+}
+
+export interface BuildResult { ok: boolean; output: string; ms: number }
+
+const BASES: Record<FixtureName, string> = { busybox: 'busybox:latest', debian: 'debian:bookworm', golang: 'golang:1.19' };
+
+function flags(b: BuildInput): string[] {
+  return [
+    '--network', 'host', '--progress', 'plain', '-f', b.dockerfile, '-t', b.tag,
+    ...Object.entries(b.args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+    ...(b.target ? ['--target', b.target] : []),
+    ...Object.entries(b.secrets).flatMap(([id, src]) => ['--secret', `id=${id},src=${src}`]),
+  ];
+}
+
+function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { env, maxBuffer: 1 << 28 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+export class Builders {
+  private dockerd?: DockerdFixture;
+  private loaded = new Map<FixtureName, Promise<void>>();
+  root = '';
+  work = '';
+
+  async start(): Promise<void> {
+    this.work = await fs.mkdtemp(path.join(os.tmpdir(), 'conf-'));
+    this.root = await tmpStoreRoot();
+    const store = await openStore(this.root);
+    for (const f of ['busybox', 'debian'] as const) await fixtureImage(store, f, BASES[f]);
+    this.dockerd = await startDockerd();
+  }
+
+  async stop(): Promise<void> {
+    await this.dockerd?.stop();
+    if (this.work) await fs.rm(this.work, { recursive: true, force: true });
+    if (this.root) await fs.rm(this.root, { recursive: true, force: true });
+  }
+
+  private docker(args: string[]) {
+    return exec(DOCKER, args, { ...process.env, ...this.dockerd!.env, DOCKER_BUILDKIT: '1' });
+  }
+
+  /** Loads the base images a Dockerfile names into dockerd (once each). */
+  async basesFor(dockerfile: string): Promise<void> {
+    const text = await fs.readFile(dockerfile, 'utf8');
+    const wanted = (['busybox', 'debian'] as const).filter((f) => f === 'busybox' || new RegExp(`\\b${f}\\b`).test(text));
+    await Promise.all(wanted.map((f) => {
+      let p = this.loaded.get(f);
+      if (!p) {
+        p = this.loadBase(f);
+        this.loaded.set(f, p);
+      }
+      return p;
+    }));
+  }
+
+  private async loadBase(f: FixtureName): Promise<void> {
+    const file = path.join(this.work, `${f}.tar`);
+    const store = await openStore(this.root);
+    await pipeline(await saveImages(store, [BASES[f]], 'docker'), createWriteStream(file));
+    const r = await this.docker(['load', '-i', file]);
+    if (r.code !== 0) throw new Error(`docker load ${BASES[f]}: ${r.output}`);
+    await fs.rm(file, { force: true });
+  }
+
+  async buildkit(b: BuildInput): Promise<BuildResult> {
+    const t0 = performance.now();
+    const r = await this.docker(['build', ...flags(b), b.context]);
+    const ok = r.code === 0;
+    if (ok) {
+      const s = await this.docker(['save', '-o', b.out, b.tag]);
+      if (s.code !== 0) throw new Error(`docker save ${b.tag}: ${s.output}`);
+      await this.docker(['rmi', b.tag]);
+    }
+    return { ok, output: r.output.slice(-6000), ms: performance.now() - t0 };
+  }
+
+  async drydock(b: BuildInput): Promise<BuildResult> {
+    const t0 = performance.now();
+    const r = await runDrydock(['build', ...flags(b), '-o', `type=docker,dest=${b.out}`, b.context], { root: this.root });
+    return { ok: r.code === 0, output: `${r.stdout}${r.stderr}`.slice(-6000), ms: performance.now() - t0 };
+  }
+}

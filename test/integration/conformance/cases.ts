@@ -1,0 +1,79 @@
+/**
+ * The corpus on disk (test/conformance/cases/<name>/, format in test/conformance/README.md):
+ * read and checked when a test file loads, so a malformed case fails by name, not mid-run.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../../helpers/paths.js';
+
+export const casesDir = path.join(repoRoot, 'test/conformance/cases');
+
+export interface CaseSpec {
+  probe: string;
+  args?: Record<string, string>;
+  target?: string;
+  secrets?: Record<string, string>;
+  reference?: 'buildkit' | 'expected';
+  source?: string;
+  expectError?: boolean;
+  skip?: string;
+}
+
+export interface Case {
+  name: string;
+  dir: string;
+  spec: CaseSpec;
+  /** Set when case.json or the directory is malformed: the case's test fails with it. */
+  invalid?: string;
+}
+
+const KEYS = new Set(['probe', 'args', 'target', 'secrets', 'reference', 'source', 'expectError', 'skip']);
+
+function check(name: string, dir: string, spec: CaseSpec): string | undefined {
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) return `case name ${name}: lower-case letters, digits, '.', '_', '-' only`;
+  if (!existsSync(path.join(dir, 'Dockerfile'))) return 'no Dockerfile';
+  const extra = Object.keys(spec).filter((k) => !KEYS.has(k));
+  if (extra.length) return `case.json: unknown keys ${extra.join(', ')}`;
+  if (typeof spec.probe !== 'string' || !spec.probe.trim() || spec.probe.includes('\n')) return 'case.json: "probe" must be one line';
+  if (spec.reference !== undefined && spec.reference !== 'buildkit' && spec.reference !== 'expected') return 'case.json: "reference" is "buildkit" or "expected"';
+  const expected = existsSync(path.join(dir, 'expected.json'));
+  if (spec.reference === 'expected' && !expected) return 'reference "expected" needs expected.json';
+  if (spec.reference === 'expected' && !spec.source) return 'reference "expected" needs a "source" citation';
+  if (spec.reference !== 'expected' && expected) return 'expected.json is used only with "reference": "expected"';
+  for (const k of ['args', 'secrets'] as const) {
+    const v = spec[k];
+    if (v !== undefined && (typeof v !== 'object' || Object.values(v).some((x) => typeof x !== 'string'))) return `case.json: "${k}" maps names to strings`;
+  }
+  return undefined;
+}
+
+function readCase(name: string): Case {
+  const dir = path.join(casesDir, name);
+  let spec: CaseSpec;
+  try {
+    spec = JSON.parse(readFileSync(path.join(dir, 'case.json'), 'utf8')) as CaseSpec;
+  } catch (e) {
+    return { name, dir, spec: { probe: '(unreadable case.json)' }, invalid: `case.json: ${(e as Error).message}` };
+  }
+  return { name, dir, spec, invalid: check(name, dir, spec) };
+}
+
+/** `*`, `?` and `,`-separated alternatives, matched against the whole case name. */
+function globMatcher(globs: string): (name: string) => boolean {
+  const res = globs.split(',').map((g) => g.trim()).filter(Boolean)
+    .map((g) => new RegExp('^' + g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$'));
+  return (name) => res.length === 0 || res.some((r) => r.test(name));
+}
+
+/** Every case (sorted), narrowed by $CONFORMANCE_CASE (a glob, e.g. `copy-*`). */
+export function loadCases(filter = process.env.CONFORMANCE_CASE ?? ''): Case[] {
+  const match = globMatcher(filter);
+  return readdirSync(casesDir).sort()
+    .filter((n) => statSync(path.join(casesDir, n)).isDirectory() && match(n))
+    .map(readCase);
+}
+
+/** Shard `i` of `n`: every n-th case, so slow areas spread over the shards. */
+export function shardOf<T>(all: T[], i: number, n: number): T[] {
+  return all.filter((_, k) => k % n === i);
+}
