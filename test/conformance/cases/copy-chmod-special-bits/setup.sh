@@ -1,0 +1,1 @@
+printf s > setuid && chmod 4755 setuid
