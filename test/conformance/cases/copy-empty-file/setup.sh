@@ -1,0 +1,1 @@
+mkdir dir && : > empty && : > dir/also-empty && chmod 0600 dir/also-empty

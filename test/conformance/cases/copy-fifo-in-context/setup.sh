@@ -1,0 +1,1 @@
+mkdir dir && printf f > dir/file && mkfifo -m 0640 dir/pipe

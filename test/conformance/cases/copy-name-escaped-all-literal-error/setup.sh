@@ -1,0 +1,2 @@
+printf a > a.txt
+printf lit > '[ab].txt'

@@ -1,0 +1,2 @@
+printf d > ./-dash
+printf dd > ./--double

@@ -1,0 +1,1 @@
+mkdir dir && printf n > "dir/$(printf 'a\nb')" && printf t > "dir/$(printf 'c\td')"

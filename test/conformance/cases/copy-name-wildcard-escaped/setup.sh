@@ -1,0 +1,3 @@
+printf a > a.txt
+printf lit > '[ab].txt'
+printf x > '[ab]-x.txt'
