@@ -39,10 +39,11 @@ async function freshBundle() {
   }
 }
 
-/** The subcommand word in argv, as src/cli/main.ts finds it (after --root DIR), if any. */
+/** The subcommand word in argv, as src/cli/main.ts finds it (after --root DIR, --debug), if any. */
 function commandWord(argv) {
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--root') { i++; continue; }
+    if (argv[i] === '--debug') continue;
     return /^[a-z]{1,20}$/.test(argv[i]) ? argv[i] : undefined;
   }
   return undefined;

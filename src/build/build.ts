@@ -10,7 +10,7 @@ import type { BuildEvent, ImageSummary, StageSummary } from '../solver/events.js
 import { stageLabel } from '../solver/events.js';
 import type { Descriptor, Digest, ImageConfig } from '../image/oci.js';
 import { hostPlatform } from '../image/oci.js';
-import { DrydockError } from '../util/errors.js';
+import { DrydockError, asDrydockError } from '../util/errors.js';
 import { secureJoin } from '../util/securejoin.js';
 import { sizeReport, type SizeReport } from './summary.js';
 import { makeDispatcher, toSolveStages } from './program.js';
@@ -117,8 +117,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const config = await applyInlineCache(opts.cacheTo, withLabels(target.config, opts.labels), cacheInput);
     const { stageSize } = await import('../solver/solve.js');
     const built = new Set((await collectRecords(cacheInput, 'min')).flatMap((r) => (r.layer ? [r.layer.descriptor.digest] : [])));
-    const written = await exportOutputs({ store, ws, config, layers: target.layers, tags: opts.tags ?? [], outputs: opts.outputs, emit, platform: tp.explicit ? platform : undefined, builtLayers: built, signal: opts.signal });
-    await exportCaches(opts.cacheTo, cacheInput);
+    const written = await exportOutputs({ store, ws, config, layers: target.layers, tags: opts.tags ?? [], outputs: opts.outputs, emit, platform: tp.explicit ? platform : undefined, builtLayers: built, signal: opts.signal })
+      .catch(during('exporting the image'));
+    await exportCaches(opts.cacheTo, cacheInput).catch(during('exporting the build cache'));
 
     const stageSummaries: StageSummary[] = [];
     for (const s of stages) {
@@ -161,6 +162,11 @@ async function enforceCacheLimit(store: import('../store/index.js').Store): Prom
   const { collectGarbage } = await import('../store/index.js');
   await collectGarbage(store);
   await pruneSnapshots(store);
+}
+
+/** A failure after the steps names the work it broke (`error: exporting the image: ENOSPC: …`). */
+function during(what: string): (e: unknown) => never {
+  return (e) => { throw e instanceof Error && e.name === 'AbortError' ? e : asDrydockError(e, { what }); };
 }
 
 function definedArgs(args?: Record<string, string | undefined>): Record<string, string> {

@@ -4,7 +4,7 @@
  */
 import { quietOnEpipe } from './stdio.js';
 import { Command, CommanderError } from 'commander';
-import { isDrydockError } from '../util/errors.js';
+import { asDrydockError, formatStacks } from '../util/errors.js';
 
 type Registrar = (program: Command) => void;
 type Loader = () => Promise<{ register: Registrar }>;
@@ -41,16 +41,26 @@ export const commandNames: readonly string[] = [...Object.keys(commands), ...Obj
 export async function runCli(argv: string[]): Promise<void> {
   // `drydock images | head`: the reader went away; stop quietly, as other CLIs do.
   quietOnEpipe();
+  // A failure nothing awaited (a stream's error event, a stray rejection) is still one line.
+  process.on('uncaughtException', (e) => {
+    process.exitCode = reportError(e);
+    process.exit();
+  });
   process.exitCode = await main(argv);
 }
+
+/** `--debug` (or DRYDOCK_DEBUG=1): failures print their stack traces too. */
+let debug = !!process.env.DRYDOCK_DEBUG && process.env.DRYDOCK_DEBUG !== '0';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('drydock')
     .description('Build OCI container images from Dockerfiles, without a daemon.')
     .version(process.env.DRYDOCK_VERSION ?? '0.1.0')
     .option('--root <dir>', 'store root (default: $DRYDOCK_ROOT, /var/lib/drydock as root, else $XDG_DATA_HOME/drydock)')
+    .option('--debug', 'on failure, print the stack traces behind the one-line error (also DRYDOCK_DEBUG=1)')
     .showHelpAfterError(false)
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (cmd) => { if (cmd.opts().debug) debug = true; });
   const wanted = commandName(argv);
   const loaders = wanted ? [commands[wanted]] : Object.values(commands);
   for (const m of await Promise.all(loaders.map((load) => load()))) m.register(program);
@@ -62,17 +72,16 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Every failure is one line, `error: [Dockerfile:7: ]cause`; with --debug, its stacks follow. */
 export function reportError(e: unknown): number {
   if (e instanceof CommanderError) {
     // commander already printed its message (help, version, or a usage error)
     return e.exitCode;
   }
-  if (isDrydockError(e)) {
-    process.stderr.write(`error: ${e.format()}\n`);
-    return e.exitCode;
-  }
-  process.stderr.write(`drydock: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  return 70;
+  const err = asDrydockError(e);
+  process.stderr.write(`error: ${err.format()}\n`);
+  if (debug) process.stderr.write(formatStacks(err));
+  return err.exitCode;
 }
 
 /** The subcommand argv names, when it is one we know (global options may come first). */
@@ -80,6 +89,7 @@ function commandName(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--root') { i++; continue; }
+    if (a === '--debug') continue;
     if (a.startsWith('-')) return undefined; // --help, --version, --root=…: let commander see everything
     const name = aliases[a] ?? a;
     return Object.hasOwn(commands, name) ? name : undefined;

@@ -15,7 +15,7 @@ import { executeMkdir } from './ops/mkdir.js';
 import type { StepRuntime } from './ops/types.js';
 import type { BuildSession } from '../secrets/index.js';
 import type { Explainer } from './explain.js';
-import { DrydockError } from '../util/errors.js';
+import { DrydockError, asDrydockError } from '../util/errors.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -63,10 +63,9 @@ export interface StageEnv {
 
 export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageResult> {
   const base = await resolveBase(stage, env).catch((e) => {
-    if (e instanceof DrydockError && !e.location && stage.location && stage.base.kind === 'image') {
-      throw new DrydockError(e.code, e.message, { location: stage.location, cause: e.cause ?? e, exitCode: e.exitCode });
-    }
-    throw e;
+    if (isAbort(e)) throw e;
+    // a base image that cannot be had names its FROM line; so does any other failure there
+    throw asDrydockError(e, { location: stage.base.kind === 'image' ? stage.location : undefined });
   });
   const program = env.dispatch(stage.index, stage.base.kind === 'scratch' ? undefined : base.config);
   let key = base.key;
@@ -80,7 +79,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
   for (const step of program.steps) {
     if (!makesLayer(step.op)) {
       if (!step.history) continue;
-      const rec = await configRecord(env, key, step);
+      const rec = await configRecord(env, key, step).catch((e) => { throw atStep(e, step); });
       used.push(rec.key);
       history.push(historyEntry(step, rec.created, true, epoch));
       continue;
@@ -175,10 +174,18 @@ function stagesRead(step: Step): number[] {
   return [];
 }
 
-/** Errors from inside a step name the step's Dockerfile line, like BuildKit's. */
+/**
+ * Errors from inside a step name the step's Dockerfile line, like BuildKit's; so does a failed
+ * system call or a bug there (an ENOSPC, an ELOOP from a mount), as one line with its cause.
+ */
 function atStep(e: unknown, step: Step): unknown {
-  if (!(e instanceof DrydockError) || e.location || !step.file || !step.line || e.code === 'CANCELLED') return e;
-  return new DrydockError(e.code, e.message, { location: { file: step.file, line: step.line }, cause: e.cause ?? e, exitCode: e.exitCode });
+  if (isAbort(e)) return e;
+  return asDrydockError(e, { location: step.file && step.line ? { file: step.file, line: step.line } : undefined });
+}
+
+/** A cancelled build's AbortError goes up as it is: the build reports the cancellation. */
+function isAbort(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
 }
 
 /** An image used as a --from source; failing to find it also means no stage has that name. */
