@@ -11,7 +11,7 @@ import { stageLabel } from '../solver/events.js';
 import type { Descriptor, Digest, ImageConfig } from '../image/oci.js';
 import { hostPlatform } from '../image/oci.js';
 import { DrydockError, asDrydockError } from '../util/errors.js';
-import { secureJoin } from '../util/securejoin.js';
+import { secureJoin } from '../archive/securejoin.js';
 import { sizeReport, type SizeReport } from './summary.js';
 import { makeDispatcher, toSolveStages } from './program.js';
 import { exportOutputs } from './outputs.js';

@@ -4,13 +4,13 @@
  * owner, link target and content, never its times; a directory is the ordered list of its
  * entries; .dockerignore'd and --exclude'd entries do not count; wildcards select as COPY does.
  */
+import { secureJoin } from '../archive/securejoin.js';
 import { createHash } from 'node:crypto';
 import { createReadStream, lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import type { Digest } from '../image/oci.js';
 // Modules, not the fileop index: hashing runs on every rebuild, the copying code need not load.
 import { PatternMatcher } from '../fileop/patterns.js';
 import { hiddenByIgnore, selectSource } from '../fileop/sources.js';
-import { resolveInRoot } from '../fileop/paths.js';
 import { Pacer, SMALL_FILE, readWholeSync } from '../util/sync-fs.js';
 import type { BuildContext } from './open.js';
 import type { ContentCache } from './contents.js';
@@ -55,7 +55,7 @@ export async function hashSources(ctx: BuildContext, sources: string[], opts: Ha
     top.update(`src:${source}\n`);
     const selections = await selectSource(ctx.root, source, { ignore, followLinks, parents: opts.parents });
     for (const sel of selections) {
-      const start = await resolveInRoot(ctx.root, sel.path, { followLast: followLinks });
+      const start = await secureJoin(ctx.root, sel.path, { followLast: followLinks });
       const found: Found[] = [];
       const walker = new Walker(ctx.root, found, pacer, sel.include, exclude, ignore);
       await walker.visit(start, '');

@@ -39,14 +39,14 @@ export async function openContext(source: ContextSource, opts: { dockerfilePath?
   try {
     const { head, stream } = await peek(source.tar, 16);
     // Loaded here: a directory context (every rebuild's case) needs no tar code.
-    const [{ extractTar }, { decompress, detectCompression }] = await Promise.all([import('../fileop/archive.js'), import('../fileop/decompress.js')]);
+    const [{ extractTar }, { decompress, detectCompression }] = await Promise.all([import('../archive/index.js'), import('../fileop/decompress.js')]);
     await extractTar(decompress(stream, detectCompression(head)), root);
     const dockerignore = await loadDockerignore(root, opts.dockerfilePath);
     const contents = new ContentCache();
     return { root, dockerignore, contents, release: () => (contents.clear(), release()) };
   } catch (e) {
     await release();
-    if (e instanceof DrydockError) throw e;
+    if (e instanceof DrydockError && e.code !== 'FORMAT') throw e;
     throw new DrydockError('CONTEXT', `unable to read the build context from the tar stream: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DrydockError } from '../util/errors.js';
 import { isAlive } from '../util/process.js';
-import { secureJoin } from '../util/securejoin.js';
+import { secureJoin } from '../archive/securejoin.js';
 import { runTool } from '../util/tool.js';
 import { DEFAULT_HOSTNAME, hostResolvConf, hostsFile, resolvConf } from './netfiles.js';
 import { buildRuntimeSpec, hostCapabilities, hostNofileLimit, specJSON } from './spec.js';

@@ -6,7 +6,7 @@
  */
 import { lstat, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { secureJoin } from '../util/securejoin.js';
+import { secureJoin } from '../archive/securejoin.js';
 import { hostCalls } from '../util/syscalls.js';
 
 function isMissing(e: unknown): boolean {

@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { decompress, detectCompression } from './decompress.js';
 
-export { extractTar, type ExtractOptions } from './untar.js';
+export { extractTar, type ExtractOptions } from '../archive/index.js';
 
 /** Is `file` (a host path, not followed if a symlink) a possibly compressed tar archive? */
 export async function isArchive(file: string): Promise<boolean> {

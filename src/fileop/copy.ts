@@ -4,6 +4,7 @@
  * else becomes `dest`; missing parent directories are created (0755, or the octal --chmod, owned
  * by the --chown user); several sources onto a `dest` without "/" overwrite it in turn, as in BuildKit.
  */
+import { secureJoin } from '../archive/securejoin.js';
 import { lstat, mkdtemp, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { DrydockError, isDrydockError } from '../util/errors.js';
@@ -11,7 +12,7 @@ import { extractTar, isArchive, openArchive } from './archive.js';
 import { mkdirAll } from './mkdir.js';
 import { parseChmod, type Chmod } from './mode.js';
 import { resolveChown, type Owner } from './owner.js';
-import { baseName, cleanPath, cleanSourcePath, isNotFound, resolveInRoot, splitPath } from './paths.js';
+import { baseName, cleanPath, cleanSourcePath, isNotFound, splitPath } from './paths.js';
 import { PatternMatcher, type IgnoreMatcher } from './patterns.js';
 import { selectSource, type Selection } from './sources.js';
 import { TreeCopier, type ContentSource } from './tree.js';
@@ -97,13 +98,13 @@ async function copyIntoUnscrubbed(opts: CopyOptions, scratch: string[]): Promise
   const dirMode = chmod?.kind === 'octal' ? chmod.mode : 0o755;
   const [dir, file] = splitPath(opts.dest);
   const ensure = file !== '' && file !== '.' ? dir : opts.dest;
-  if (ensure !== '') await mkdirAll(await resolveInRoot(opts.destRoot, ensure), dirMode, owner);
-  const dst = await resolveInRoot(opts.destRoot, cleanPath(opts.dest));
+  if (ensure !== '') await mkdirAll(await secureJoin(opts.destRoot, ensure), dirMode, owner);
+  const dst = await secureJoin(opts.destRoot, cleanPath(opts.dest));
 
   for (const sel of selections) {
-    const srcFollowed = await resolveInRoot(sel.root, sel.path, { followLast: followLinks });
+    const srcFollowed = await secureJoin(sel.root, sel.path, { followLast: followLinks });
     if (opts.isAdd && !sel.heredoc && (await isArchive(srcFollowed))) {
-      const into = await resolveInRoot(opts.destRoot, cleanSourcePath(opts.dest));
+      const into = await secureJoin(opts.destRoot, cleanSourcePath(opts.dest));
       await mkdirAll(into, 0o755, owner);
       await extractTar(await openArchive(srcFollowed), into, { owner });
       continue;

@@ -2,9 +2,10 @@
  * COPY/ADD source wildcards: Go's path.Match syntax (`*`, `?`, `[a-z]`, `[^x]`, `\` escapes),
  * matched one path element at a time, as BuildKit resolves them (fsutil ResolveWildcards).
  */
+import { secureJoin } from '../archive/securejoin.js';
 import { lstat, readdir } from 'node:fs/promises';
 import { DrydockError } from '../util/errors.js';
-import { cleanPath, relUnder, resolveInRoot } from './paths.js';
+import { cleanPath, relUnder } from './paths.js';
 
 export function containsWildcards(name: string): boolean {
   for (let i = 0; i < name.length; i++) {
@@ -116,7 +117,7 @@ export async function resolveWildcards(
 ): Promise<string[]> {
   const [literal, pattern] = splitWildcards(src);
   if (pattern === '') return [cleanPath(src)];
-  const base = await resolveInRoot(root, literal, { followLast: opts.followLinks ?? false });
+  const base = await secureJoin(root, literal, { followLast: opts.followLinks ?? false });
   const segs = pattern.split('/');
   const out: string[] = [];
   const walk = async (dir: string, depth: number): Promise<void> => {

@@ -14,4 +14,4 @@ export { resolveChown, type Owner } from './owner.js';
 export { PatternMatcher, type IgnoreMatcher } from './patterns.js';
 export { selectSource, hiddenByIgnore, type Selection } from './sources.js';
 export { containsWildcards, globMatch, resolveWildcards } from './glob.js';
-export { cleanPath, cleanSourcePath, resolveInRoot } from './paths.js';
+export { cleanPath, cleanSourcePath } from './paths.js';

@@ -2,8 +2,6 @@
  * Path helpers with Go's semantics (path.Clean, path.Split), because Docker's rules are written
  * in terms of them and Node's `path.posix.normalize` differs on trailing slashes and "".
  */
-import { lstat, readlink } from 'node:fs/promises';
-import { DrydockError } from '../util/errors.js';
 
 /** Go's path.Clean: lexical, no trailing slash, "" → ".", "/.." → "/". */
 export function cleanPath(p: string): string {
@@ -51,55 +49,6 @@ export function cleanSourcePath(s: string): string {
     out += '/';
   }
   return out;
-}
-
-const MAX_SYMLINKS = 255;
-
-/**
- * Resolve `p` inside `root` as if `root` were "/": symlinks (absolute or relative) are followed
- * but can never lead outside `root`, and ".." stops at it (containerd's fs.RootPath).
- * With `followLast: false` a final symlink is left as is. Missing components are kept verbatim.
- */
-export async function resolveInRoot(root: string, p: string, opts: { followLast?: boolean } = {}): Promise<string> {
-  const followLast = opts.followLast ?? true;
-  const queue = cleanPath('/' + p).split('/').filter((s) => s !== '');
-  const resolved: string[] = [];
-  let hops = 0;
-  let missing = false;
-  while (queue.length > 0) {
-    const comp = queue.shift()!;
-    if (comp === '..') {
-      resolved.pop();
-      continue;
-    }
-    if (missing || (queue.length === 0 && !followLast)) {
-      resolved.push(comp);
-      continue;
-    }
-    const here = joinRoot(root, [...resolved, comp]);
-    let isLink = false;
-    try {
-      isLink = (await lstat(here)).isSymbolicLink();
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-      missing = true;
-    }
-    if (!isLink) {
-      resolved.push(comp);
-      continue;
-    }
-    if (++hops > MAX_SYMLINKS) throw new DrydockError('CONTEXT', `too many levels of symbolic links resolving ${p}`);
-    const target = await readlink(here);
-    if (target.startsWith('/')) resolved.length = 0;
-    queue.unshift(...target.split('/').filter((s) => s !== '' && s !== '.'));
-  }
-  return joinRoot(root, resolved);
-}
-
-function joinRoot(root: string, comps: string[]): string {
-  const r = root.endsWith('/') && root !== '/' ? root.slice(0, -1) : root;
-  if (comps.length === 0) return r;
-  return (r === '/' ? '' : r) + '/' + comps.join('/');
 }
 
 export function isNotFound(e: unknown): boolean {

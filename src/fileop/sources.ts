@@ -3,10 +3,11 @@
  * while computing the cache key): wildcards expanded, .dockerignore'd entries invisible,
  * `--parents` turned into a root plus an include pattern, missing literal paths an error.
  */
+import { secureJoin } from '../archive/securejoin.js';
 import { lstat } from 'node:fs/promises';
 import { DrydockError } from '../util/errors.js';
 import { containsWildcards, resolveWildcards } from './glob.js';
-import { cleanPath, cleanSourcePath, isNotFound, relUnder, resolveInRoot } from './paths.js';
+import { cleanPath, cleanSourcePath, isNotFound, relUnder } from './paths.js';
 import { PatternMatcher, type IgnoreMatcher } from './patterns.js';
 
 export interface Selection {
@@ -70,7 +71,7 @@ export async function selectSource(root: string, source: string, opts: SelectOpt
 }
 
 async function exists(root: string, path: string, followLinks: boolean, ignore?: IgnoreMatcher): Promise<boolean> {
-  const abs = await resolveInRoot(root, path, { followLast: followLinks });
+  const abs = await secureJoin(root, path, { followLast: followLinks });
   try {
     const st = await lstat(abs);
     return !hiddenByIgnore(ignore, root, abs, st.isDirectory());

@@ -8,9 +8,9 @@ import type { Readable } from 'node:stream';
 import type { Store } from '../store/index.js';
 import type { Descriptor } from './oci.js';
 import { openLayerTar } from './layer.js';
-import { readTar } from './tar/reader.js';
-import { tarStream } from './tar/writer.js';
-import { cleanPath, extractTar } from './tar/extract.js';
+import { readTar } from '../archive/reader.js';
+import { tarStream } from '../archive/writer.js';
+import { entryPath as cleanPath, extractTar } from '../archive/extract.js';
 
 const WH = '.wh.';
 const OPAQUE = '.wh..wh..opq';

@@ -9,9 +9,9 @@ import { applyChange } from './changes.js';
 import { autoDecompress } from './sniff.js';
 import { writeLayer } from './layer.js';
 import { writeImage } from './write.js';
-import { packDirectory } from './tar/pack-dir.js';
-import { readTar } from './tar/reader.js';
-import { tarStream } from './tar/writer.js';
+import { packDirectory } from '../archive/pack.js';
+import { readTar } from '../archive/reader.js';
+import { tarStream } from '../archive/writer.js';
 
 export interface ImportOptions {
   changes?: string[];

@@ -8,7 +8,7 @@ import type { Store } from '../store/index.js';
 import type { Descriptor, Digest } from '../image/oci.js';
 import { openLayerTar } from '../image/layer.js';
 import { isSnapshotLayer } from '../graph/index.js';
-import { readTar } from '../image/tar/reader.js';
+import { readTar } from '../archive/reader.js';
 import { DrydockError } from '../util/errors.js';
 
 export type EntryKind = 'dir' | 'file' | 'other' | 'whiteout' | 'opaque';

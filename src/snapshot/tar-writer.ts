@@ -10,8 +10,10 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Pacer, SMALL_FILE, readWholeSync } from '../util/sync-fs.js';
 import type { Change } from './changes.js';
-import { END_OF_ARCHIVE, encodeHeader, padding, type TarHeader } from './tar-format.js';
-import { OPAQUE_MARKER, WHITEOUT_PREFIX } from './unpack.js';
+import { BLOCK, OPAQUE_MARKER, WHITEOUT_PREFIX, encodeHeader, padding as paddingSize, type TarHeader } from '../archive/index.js';
+
+const END_OF_ARCHIVE = Buffer.alloc(BLOCK * 2);
+const padding = (size: number) => Buffer.alloc(paddingSize(size));
 
 export interface DiffOptions {
   /** Upper bound for mtimes (seconds since the epoch), for reproducible layers. */
@@ -27,7 +29,7 @@ function minor(rdev: bigint): number {
 }
 
 function marker(name: string): TarHeader {
-  return { name, type: '0', mode: 0, uid: 0, gid: 0, size: 0, mtime: 0 };
+  return { name, type: 'file', mode: 0, uid: 0, gid: 0, size: 0, mtime: 0 };
 }
 
 export function whiteoutName(path: string): string {
@@ -107,18 +109,18 @@ async function* entries(changes: Change[], opts: DiffOptions): AsyncGenerator<Bu
       gid: Number(st.gid),
       size: 0,
       mtime,
-      type: '0',
-      pax: [...c.xattrs].map(([k, v]) => [`SCHILY.xattr.${k}`, v]),
+      type: 'file',
+      ...(c.xattrs.size ? { xattrs: Object.fromEntries(c.xattrs) } : {}),
     };
     let body = false;
-    if (st.isDirectory()) Object.assign(h, { type: '5', name: `${c.path}/` });
-    else if (st.isSymbolicLink()) Object.assign(h, { type: '2', linkname: c.linkTarget ?? '' });
+    if (st.isDirectory()) Object.assign(h, { type: 'directory', name: `${c.path}/` });
+    else if (st.isSymbolicLink()) Object.assign(h, { type: 'symlink', linkname: c.linkTarget ?? '' });
     else if (st.isCharacterDevice() || st.isBlockDevice()) {
-      Object.assign(h, { type: st.isCharacterDevice() ? '3' : '4', devmajor: major(st.rdev), devminor: minor(st.rdev) });
-    } else if (st.isFIFO()) h.type = '6';
+      Object.assign(h, { type: st.isCharacterDevice() ? 'char' : 'block', devmajor: major(st.rdev), devminor: minor(st.rdev) });
+    } else if (st.isFIFO()) h.type = 'fifo';
     else if (st.isFile()) {
       const first = st.nlink > 1n ? firstPathOfInode.get(st.ino) : undefined;
-      if (first !== undefined) Object.assign(h, { type: '1', linkname: first });
+      if (first !== undefined) Object.assign(h, { type: 'link', linkname: first });
       else {
         if (st.nlink > 1n) firstPathOfInode.set(st.ino, c.path);
         h.size = Number(st.size);

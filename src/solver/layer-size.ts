@@ -7,7 +7,7 @@ import { Transform, type Readable } from 'node:stream';
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Digest } from '../image/oci.js';
-import { TarContentCounter } from '../image/tar/content-size.js';
+import { TarContentCounter } from '../archive/content-size.js';
 
 /**
  * Returns `src` passed through unchanged and a promise of the content bytes seen in it. Only

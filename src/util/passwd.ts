@@ -4,7 +4,7 @@
  * Parsing follows moby/sys/user, which Docker and BuildKit use, so lookups agree with theirs.
  */
 import { open } from 'node:fs/promises';
-import { secureJoin } from './securejoin.js';
+import { secureJoin } from '../archive/securejoin.js';
 
 export interface PasswdEntry {
   name: string;

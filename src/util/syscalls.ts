@@ -26,6 +26,8 @@ export interface HostCalls {
   setMtimeNs(p: string, mtimeNs: bigint): Promise<void>;
   /** Makes overlay whiteouts: character devices 0/0, mode 0666 less the umask (as `mknod p c 0 0`). */
   mknodWhiteouts(paths: string[]): Promise<void>;
+  /** mknod(2) of a device or FIFO (mode 0600 less the umask; the caller sets the real mode after). */
+  mknod(p: string, type: 'char' | 'block' | 'fifo', major: number, minor: number): Promise<void>;
 }
 
 const AT_FDCWD = -100;
@@ -33,6 +35,16 @@ const AT_SYMLINK_NOFOLLOW = 0x100;
 const MNT_DETACH = 2;
 const UTIME_OMIT = (1n << 30n) - 2n;
 const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+const S_IFIFO = 0o010000;
+const NODE_TYPES = { char: S_IFCHR, block: S_IFBLK, fifo: S_IFIFO } as const;
+
+/** Linux's dev_t from major and minor (glibc's makedev). */
+function makedev(major: number, minor: number): bigint {
+  const ma = BigInt(major);
+  const mi = BigInt(minor);
+  return ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
+}
 
 /** Whole seconds (rounded down, as a timespec's are) and the nanoseconds past them. */
 function splitNs(ns: bigint): [bigint, bigint] {
@@ -56,7 +68,7 @@ function ffiCalls(): HostCalls {
   const mount = libc.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)');
   const umount2 = libc.func('int umount2(const char *target, int flags)');
   const utimensat = libc.func('int utimensat(int dirfd, const char *path, const int64_t *times, int flags)');
-  const mknodat = libc.func('int mknodat(int dirfd, const char *path, unsigned int mode, unsigned long dev)');
+  const mknodat = libc.func('int mknodat(int dirfd, const char *path, unsigned int mode, uint64_t dev)');
   // errno is per thread: a call made on a worker thread (koffi's async) loses it, so a failed
   // asynchronous unmount is repeated synchronously to learn why (a failing umount2 changes nothing).
   const umountAsync = (target: string, flags: number) =>
@@ -83,8 +95,12 @@ function ffiCalls(): HostCalls {
     async mknodWhiteouts(paths) {
       for (const p of paths) {
         const f = path.resolve(p);
-        if (mknodat(AT_FDCWD, f, S_IFCHR | 0o666, 0) !== 0) throw errnoError(koffi.errno(), 'mknod', f);
+        if (mknodat(AT_FDCWD, f, S_IFCHR | 0o666, 0n) !== 0) throw errnoError(koffi.errno(), 'mknod', f);
       }
+    },
+    async mknod(p, type, major, minor) {
+      const f = path.resolve(p);
+      if (mknodat(AT_FDCWD, f, NODE_TYPES[type] | 0o600, type === 'fifo' ? 0n : makedev(major, minor)) !== 0) throw errnoError(koffi.errno(), 'mknod', f);
     },
   };
 }
@@ -107,6 +123,9 @@ const toolCalls: HostCalls = {
     for (let i = 0; i < paths.length; i += 500) {
       await runTool('sh', ['-c', 'for p in "$@"; do mknod "$p" c 0 0 || exit 1; done', 'sh', ...paths.slice(i, i + 500)]);
     }
+  },
+  async mknod(p, type, major, minor) {
+    await runTool('mknod', ['-m', '600', '--', p, type === 'char' ? 'c' : type === 'block' ? 'b' : 'p', ...(type === 'fifo' ? [] : [String(major), String(minor)])]);
   },
 };
 

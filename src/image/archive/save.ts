@@ -10,7 +10,7 @@ import type { Store } from '../../store/index.js';
 import { children } from '../../store/gc.js';
 import { resolveFromContent } from '../resolve.js';
 import { parseReference } from '../reference.js';
-import { tarStream, type TarWriter } from '../tar/writer.js';
+import { tarStream, type TarWriter } from '../../archive/writer.js';
 import type { Descriptor, Digest, Platform } from '../oci.js';
 
 export type ArchiveFormat = 'docker' | 'oci';

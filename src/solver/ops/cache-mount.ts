@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RunMountSpec } from '../../graph/index.js';
 import type { ExtraMount } from '../../exec/index.js';
 import { DrydockError } from '../../util/errors.js';
-import { secureJoin } from '../../util/securejoin.js';
+import { secureJoin } from '../../archive/securejoin.js';
 import type { StepRuntime } from './types.js';
 
 type Release = () => Promise<void>;

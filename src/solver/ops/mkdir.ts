@@ -4,7 +4,7 @@
  */
 import { lstat, mkdir, chown } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { secureJoin } from '../../util/securejoin.js';
+import { secureJoin } from '../../archive/securejoin.js';
 import type { MkdirOp } from '../../graph/index.js';
 
 export async function executeMkdir(op: MkdirOp, rootfs: string): Promise<void> {

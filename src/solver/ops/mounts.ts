@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import type { RunMountSpec } from '../../graph/index.js';
 import type { ExtraMount } from '../../exec/index.js';
 import { DrydockError } from '../../util/errors.js';
-import { secureJoin } from '../../util/securejoin.js';
+import { secureJoin } from '../../archive/securejoin.js';
 import { cacheMount, copyTree } from './cache-mount.js';
 import type { StepRuntime } from './types.js';
 

@@ -4,11 +4,11 @@ import { lstat, mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../../src/store/index.js';
-import { tarStream } from '../../../src/image/tar/writer.js';
-import type { TarHeader } from '../../../src/image/tar/header.js';
+import { tarStream } from '../../../src/archive/writer.js';
+import type { TarHeader } from '../../../src/archive/header.js';
 import { writeLayer } from '../../../src/image/layer.js';
 import { flattenLayers, flattenToTar } from '../../../src/image/flatten.js';
-import { readTar } from '../../../src/image/tar/reader.js';
+import { readTar } from '../../../src/archive/reader.js';
 import type { Compression, Descriptor } from '../../../src/image/oci.js';
 
 const d = (name: string): [TarHeader] => [{ name, type: 'directory', mode: 0o755, uid: 0, gid: 0, size: 0, mtime: 1 }];

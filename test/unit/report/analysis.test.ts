@@ -5,8 +5,8 @@ import { FsTree } from '../../../src/report/fstree.js';
 import { WasteCounter } from '../../../src/report/waste.js';
 import { leftBehind } from '../../../src/report/left-behind.js';
 import { layerHistory } from '../../../src/report/analyze.js';
-import { tarStream } from '../../../src/image/tar/writer.js';
-import type { TarHeader } from '../../../src/image/tar/header.js';
+import { tarStream } from '../../../src/archive/writer.js';
+import type { TarHeader } from '../../../src/archive/header.js';
 import type { ImageConfig } from '../../../src/image/oci.js';
 
 const f = (path: string, size: number): ScanEntry => ({ path, kind: 'file', size });

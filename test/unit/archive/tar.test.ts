@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { readTar, type TarEntry } from '../../../src/image/tar/reader.js';
-import { tarStream } from '../../../src/image/tar/writer.js';
-import { decodeHeader, encodeHeader, parsePax, applyPax, type TarHeader } from '../../../src/image/tar/header.js';
+import { readTar, type TarEntry } from '../../../src/archive/reader.js';
+import { tarStream } from '../../../src/archive/writer.js';
+import { decodeHeader, encodeHeader, parsePax, applyPax, type TarHeader } from '../../../src/archive/header.js';
 import { DrydockError } from '../../../src/util/errors.js';
 
 const base = { mode: 0o644, uid: 0, gid: 0, size: 0, mtime: 1700000000 };

@@ -1,9 +1,11 @@
 /**
- * Tar headers: ustar + PAX (binary-safe, as Go's archive/tar reads and writes them), GNU long
- * names and base-256 numbers on read. PAX records carry what ustar cannot: long or non-ASCII
- * names, sizes >= 8 GiB, ids > 2097151, xattrs (SCHILY.xattr.*, binary values kept as bytes).
+ * Tar headers, the one codec of drydock: ustar + PAX, written by Go's archive/tar rules (what
+ * Docker, containerd and BuildKit write), and read as Go reads them: ustar, PAX, GNU long names,
+ * base-256 numbers, GNU and PAX sparse maps. PAX records carry what ustar cannot: long or
+ * non-ASCII names, sizes >= 8 GiB, ids > 2097151, xattrs (SCHILY.xattr.*, binary values kept as
+ * bytes, as security.capability needs).
  */
-import { DrydockError } from '../../util/errors.js';
+import { DrydockError } from '../util/errors.js';
 
 export type EntryType = 'file' | 'link' | 'symlink' | 'char' | 'block' | 'directory' | 'fifo';
 
@@ -24,6 +26,17 @@ export interface TarHeader {
   devminor?: number;
   /** Extended attributes (security.capability, user.*...) with their raw values. */
   xattrs?: Record<string, Buffer>;
+  /**
+   * A sparse file: `size` is its real size, the body holds only the data segments, in order
+   * (the reader gives this only when asked; by default it expands holes into zeros).
+   */
+  sparse?: SparseSegment[];
+}
+
+/** One data segment of a sparse file: `length` bytes at `offset`; the rest is holes. */
+export interface SparseSegment {
+  offset: number;
+  length: number;
 }
 
 export const BLOCK = 512;
@@ -31,7 +44,7 @@ const USTAR_MAX_ID = 0o7777777;
 const USTAR_MAX_SIZE = 0o77777777777;
 
 const TYPE_CHARS: Record<EntryType, string> = { file: '0', link: '1', symlink: '2', char: '3', block: '4', directory: '5', fifo: '6' };
-const CHAR_TYPES: Record<string, EntryType> = { '0': 'file', '\0': 'file', '7': 'file', '1': 'link', '2': 'symlink', '3': 'char', '4': 'block', '5': 'directory', '6': 'fifo' };
+const CHAR_TYPES: Record<string, EntryType> = { '0': 'file', '\0': 'file', '7': 'file', 'S': 'file', '1': 'link', '2': 'symlink', '3': 'char', '4': 'block', '5': 'directory', '6': 'fifo' };
 
 /** The raw view of one header block, before PAX/GNU overrides are applied. */
 export interface RawHeader {
@@ -154,8 +167,66 @@ export function applyPax(h: TarHeader, pax: Map<string, Buffer>): void {
         }
     }
   }
+  // GNU tar's PAX sparse files: the real name and size (format 0.1 and 1.0; 0.1 also has the map).
+  const sparseName = pax.get('GNU.sparse.name');
+  if (sparseName) h.name = sparseName.toString('utf8');
   for (const n of ['size', 'uid', 'gid', 'mtime'] as const) {
     if (!Number.isFinite(h[n])) throw new DrydockError('FORMAT', `invalid PAX ${n} in tar`);
+  }
+}
+
+/** How a PAX header describes a sparse file, if it does: its real size, and the map unless it leads the data (1.0). */
+export function paxSparse(pax: Map<string, Buffer>): { realSize: number; map?: SparseSegment[] } | undefined {
+  const major = pax.get('GNU.sparse.major')?.toString();
+  const realSize = Number((pax.get('GNU.sparse.realsize') ?? pax.get('GNU.sparse.size'))?.toString());
+  if (major === '1') {
+    if (!Number.isSafeInteger(realSize) || realSize < 0) throw new DrydockError('FORMAT', 'invalid GNU sparse size in tar');
+    return { realSize };
+  }
+  const map = pax.get('GNU.sparse.map');
+  if (map !== undefined) {
+    if (!Number.isSafeInteger(realSize) || realSize < 0) throw new DrydockError('FORMAT', 'invalid GNU sparse size in tar');
+    const nums = map.toString('latin1').split(',').map(Number);
+    return { realSize, map: pairs(nums) };
+  }
+  if (pax.has('GNU.sparse.offset') || pax.has('GNU.sparse.numbytes')) throw new DrydockError('FORMAT', 'unsupported tar sparse format 0.0');
+  return undefined;
+}
+
+/** [o1, l1, o2, l2…] → segments; throws on an odd count or a bad number. */
+export function pairs(nums: number[]): SparseSegment[] {
+  if (nums.length % 2 !== 0 || nums.some((n) => !Number.isSafeInteger(n) || n < 0)) throw new DrydockError('FORMAT', 'invalid sparse map in tar');
+  const out: SparseSegment[] = [];
+  for (let i = 0; i < nums.length; i += 2) out.push({ offset: nums[i]!, length: nums[i + 1]! });
+  return out;
+}
+
+/** The old GNU sparse header ('S'): up to 4 segments in the header, `extended` when more blocks follow, the real size. */
+export function gnuSparse(b: Buffer): { segments: SparseSegment[]; extended: boolean; realSize: number } {
+  return { segments: sparseEntries(b, 386, 4), extended: b[482] !== 0, realSize: readNumber(b, 483, 12) };
+}
+
+/** One extension block of an old GNU sparse map: 21 segments, and whether another block follows. */
+export function gnuSparseExtension(b: Buffer): { segments: SparseSegment[]; extended: boolean } {
+  return { segments: sparseEntries(b, 0, 21), extended: b[504] !== 0 };
+}
+
+function sparseEntries(b: Buffer, off: number, n: number): SparseSegment[] {
+  const out: SparseSegment[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = off + i * 24;
+    if (b[at] === 0) break;
+    out.push({ offset: readNumber(b, at, 12), length: readNumber(b, at + 12, 12) });
+  }
+  return out;
+}
+
+/** Segments in order, apart and inside the real size, as Go's validateSparseEntries demands. */
+export function checkSparse(segments: SparseSegment[], realSize: number, name: string): void {
+  let end = 0;
+  for (const s of segments) {
+    if (s.offset < end || s.offset + s.length > realSize) throw new DrydockError('FORMAT', `invalid sparse map for ${JSON.stringify(name)} in tar`);
+    end = s.offset + s.length;
   }
 }
 
@@ -174,17 +245,16 @@ function isAscii(s: string): boolean {
   return /^[\x01-\x7f]*$/.test(s);
 }
 
-/** Splits a long ASCII name into ustar prefix + name, when it fits. */
+/** Go's splitUSTARPath: the longest prefix (at most 155 bytes) ending at a slash, a rest of at most 100. */
 function splitName(name: string): [string, string] | undefined {
   if (name.length <= 100) return ['', name];
-  for (let i = name.length - 1; i > 0; i--) {
-    if (name[i] !== '/') continue;
-    const prefix = name.slice(0, i);
-    const rest = name.slice(i + 1);
-    if (prefix.length <= 155 && rest.length <= 100 && rest.length > 0) return [prefix, rest];
-    if (prefix.length <= 155) break;
-  }
-  return undefined;
+  let length = name.length;
+  if (length > 156) length = 156;
+  else if (name[length - 1] === '/') length--;
+  const i = name.lastIndexOf('/', length - 1);
+  const rest = name.length - i - 1;
+  if (i <= 0 || rest > 100 || rest === 0 || i > 155) return undefined;
+  return [name.slice(0, i), name.slice(i + 1)];
 }
 
 function ustarBlock(h: TarHeader, typeChar: string, prefix: string, name: string, linkname: string, size: number): Buffer {
@@ -209,7 +279,7 @@ function ustarBlock(h: TarHeader, typeChar: string, prefix: string, name: string
   return b;
 }
 
-/** Encodes a header: a PAX extended header first when ustar cannot hold the values. */
+/** Encodes a header: a PAX extended header first when ustar cannot hold the values (records sorted by key, as Go writes them). */
 export function encodeHeader(h: TarHeader): Buffer {
   const pax: Array<[string, Buffer]> = [];
   const split = isAscii(h.name) ? splitName(h.name) : undefined;
@@ -217,7 +287,17 @@ export function encodeHeader(h: TarHeader): Buffer {
   const linkname = h.linkname ?? '';
   const linkFits = isAscii(linkname) && linkname.length <= 100;
   if (!linkFits) pax.push(['linkpath', Buffer.from(linkname)]);
-  if (h.size > USTAR_MAX_SIZE) pax.push(['size', Buffer.from(String(h.size))]);
+  let size = h.size;
+  let name = h.name;
+  if (h.sparse) {
+    // PAX sparse format 1.0 (GNU tar's): the real size and name in records, the map in front of the data.
+    const map = sparseMap(h.sparse);
+    size = map.length + h.sparse.reduce((a, s) => a + s.length, 0);
+    name = sparseName(h.name);
+    pax.push(['GNU.sparse.major', Buffer.from('1')], ['GNU.sparse.minor', Buffer.from('0')], ['GNU.sparse.name', Buffer.from(h.name)], ['GNU.sparse.realsize', Buffer.from(String(h.size))]);
+    if (pax[0]?.[0] === 'path') pax.shift();
+  }
+  if (size > USTAR_MAX_SIZE) pax.push(['size', Buffer.from(String(size))]);
   if (h.uid > USTAR_MAX_ID) pax.push(['uid', Buffer.from(String(h.uid))]);
   if (h.gid > USTAR_MAX_ID) pax.push(['gid', Buffer.from(String(h.gid))]);
   if (h.mtime < 0 || h.mtime > USTAR_MAX_SIZE) pax.push(['mtime', Buffer.from(String(Math.floor(h.mtime)))]);
@@ -225,21 +305,38 @@ export function encodeHeader(h: TarHeader): Buffer {
   if (h.gname && (Buffer.byteLength(h.gname) > 32 || !isAscii(h.gname))) pax.push(['gname', Buffer.from(h.gname)]);
   if ((h.devmajor ?? 0) > USTAR_MAX_ID) pax.push(['SCHILY.devmajor', Buffer.from(String(h.devmajor))]);
   if ((h.devminor ?? 0) > USTAR_MAX_ID) pax.push(['SCHILY.devminor', Buffer.from(String(h.devminor))]);
-  for (const k of Object.keys(h.xattrs ?? {}).sort()) pax.push([`SCHILY.xattr.${k}`, h.xattrs![k]!]);
+  for (const [k, v] of Object.entries(h.xattrs ?? {})) pax.push([`SCHILY.xattr.${k}`, v]);
+  pax.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 
-  const [prefix, name] = split ?? ['', asciiFallback(h.name, 100)];
-  const main = ustarBlock(h, TYPE_CHARS[h.type], prefix, name, linkFits ? linkname : asciiFallback(linkname, 100), h.size > USTAR_MAX_SIZE ? 0 : h.size);
+  const nameSplit = name === h.name ? split : isAscii(name) ? splitName(name) : undefined;
+  const [prefix, short] = nameSplit ?? ['', asciiFallback(name, 100)];
+  const main = ustarBlock(h, TYPE_CHARS[h.type], prefix, short, linkFits ? linkname : asciiFallback(linkname, 100), size > USTAR_MAX_SIZE ? 0 : size);
+  const sparseData = h.sparse ? sparseMap(h.sparse) : Buffer.alloc(0);
   if (pax.length === 0) return main;
   const data = Buffer.concat(pax.map(([k, v]) => paxRecord(k, v)));
-  const base = h.name.replace(/\/+$/, '').split('/').pop() ?? '';
-  const paxName = asciiFallback(`PaxHeaders.0/${base}`, 100);
-  const paxHeader = ustarBlock({ name: paxName, type: 'file', mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: 0 }, 'x', '', paxName, '', data.length);
-  return Buffer.concat([paxHeader, data, Buffer.alloc(padding(data.length)), main]);
+  // Go names it <dir>/PaxHeaders.0/<base>, mode, owner and time zero.
+  const slash = h.name.replace(/\/+$/, '').lastIndexOf('/');
+  const paxName = asciiFallback(`${slash < 0 ? '' : h.name.slice(0, slash + 1)}PaxHeaders.0/${h.name.replace(/\/+$/, '').slice(slash + 1)}`, 100).replace(/\/+$/, '');
+  const paxHeader = ustarBlock({ name: paxName, type: 'file', mode: 0, uid: 0, gid: 0, size: data.length, mtime: 0 }, 'x', '', paxName, '', data.length);
+  return Buffer.concat([paxHeader, data, Buffer.alloc(padding(data.length)), main, sparseData]);
 }
 
-/** Best-effort ustar field value for readers that ignore PAX: ASCII, truncated. */
+/** GNU tar's name for the stored entry of a sparse file: <dir>/GNUSparseFile.0/<base>. */
+function sparseName(name: string): string {
+  const slash = name.lastIndexOf('/');
+  return `${slash < 0 ? '' : name.slice(0, slash + 1)}GNUSparseFile.0/${name.slice(slash + 1)}`;
+}
+
+/** The PAX 1.0 sparse map at the start of the data: decimal lines, padded to a block. */
+export function sparseMap(segments: SparseSegment[]): Buffer {
+  const text = [segments.length, ...segments.flatMap((s) => [s.offset, s.length])].join('\n') + '\n';
+  const b = Buffer.from(text, 'latin1');
+  return Buffer.concat([b, Buffer.alloc(padding(b.length))]);
+}
+
+/** Best-effort ustar field value for readers that ignore PAX: ASCII only (Go drops the rest), truncated. */
 function asciiFallback(s: string, max: number): string {
-  return s.replace(/[^\x01-\x7f]/g, '_').slice(0, max);
+  return s.replace(/[^\x01-\x7f]/g, '').slice(0, max);
 }
 
 export function padding(size: number): number {

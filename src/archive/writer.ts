@@ -1,8 +1,8 @@
 /** Streaming tar writer with backpressure: entries go out as a Readable, bodies are never buffered. */
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
-import { DrydockError } from '../../util/errors.js';
-import { BLOCK, encodeHeader, padding, type TarHeader } from './header.js';
+import { DrydockError } from '../util/errors.js';
+import { BLOCK, encodeHeader, padding, sparseMap, type TarHeader } from './header.js';
 
 export class TarWriter {
   /** The archive bytes; pipe this somewhere before adding entries. */
@@ -15,21 +15,28 @@ export class TarWriter {
     }
   }
 
-  /** Adds one entry; `body` must yield exactly `header.size` bytes (regular files only). */
+  /**
+   * Adds one entry; `body` must yield exactly `header.size` bytes (regular files only), or for a
+   * sparse file (`header.sparse`) its data segments, which are stored in PAX sparse format 1.0.
+   */
   async add(header: TarHeader, body?: Readable | AsyncIterable<Buffer> | Buffer): Promise<void> {
-    await this.write(encodeHeader(header));
+    const encoded = encodeHeader(header);
+    await this.write(encoded);
     if (header.type !== 'file') return;
+    const expected = header.sparse ? header.sparse.reduce((a, s) => a + s.length, 0) : header.size;
+    // The sparse map went out with the header: it counts towards the entry's padding.
+    const stored = header.sparse ? expected + sparseMap(header.sparse).length : header.size;
     let n = 0;
     if (body) {
       const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(body) ? [body] : body;
       for await (const chunk of chunks) {
         n += chunk.length;
-        if (n > header.size) throw new DrydockError('INTERNAL', `${header.name}: file grew while being archived`);
+        if (n > expected) throw new DrydockError('INTERNAL', `${header.name}: file grew while being archived`);
         await this.write(chunk);
       }
     }
-    if (n !== header.size) throw new DrydockError('INTERNAL', `${header.name}: expected ${header.size} bytes, got ${n} (file changed while being archived?)`);
-    const pad = padding(header.size);
+    if (n !== expected) throw new DrydockError('INTERNAL', `${header.name}: expected ${expected} bytes, got ${n} (file changed while being archived?)`);
+    const pad = padding(stored);
     if (pad) await this.write(Buffer.alloc(pad));
   }
 

@@ -2,8 +2,8 @@
  * Extended attributes of files going into, or coming out of, a tar archive (PAX
  * `SCHILY.xattr.*` records). `system.*` (POSIX ACLs) are left out, as Docker's archiver does.
  */
-import { DrydockError } from '../../util/errors.js';
-import { readXattrTree as readTree, writeXattr } from '../../util/xattr.js';
+import { DrydockError } from '../util/errors.js';
+import { readXattrTree as readTree, writeXattr } from '../util/xattr.js';
 
 /** Every file under `dir` that has xattrs (absolute path -> name -> value); `system.*` (ACLs) excluded. */
 export async function readXattrTree(dir: string): Promise<Map<string, Record<string, Buffer>>> {
@@ -15,7 +15,7 @@ export async function readXattrTree(dir: string): Promise<Map<string, Record<str
   return out;
 }
 
-export async function setXattrs(path: string, xattrs: Record<string, Buffer>): Promise<void> {
+export function setXattrs(path: string, xattrs: Record<string, Buffer>): void {
   for (const [k, v] of Object.entries(xattrs)) {
     try {
       writeXattr(path, k, v);

@@ -3,7 +3,7 @@
  * without copying it: headers are decoded, bodies are skipped by arithmetic. A layer of
  * 600 MB costs a few thousand header decodes instead of a second parse of every byte.
  */
-import { DrydockError } from '../../util/errors.js';
+import { DrydockError } from '../util/errors.js';
 import { BLOCK, applyPax, decodeHeader, isZeroBlock, padding, parsePax } from './header.js';
 
 const MAX_META = 16 << 20; // PAX / GNU long-name records larger than this are not plausible

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, symlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { secureJoin } from '../../../src/util/securejoin.js';
+import { secureJoin } from '../../../src/archive/securejoin.js';
 
 test('secureJoin keeps symlinks and .. inside the root', async () => {
   const root = await mkdtemp(join(tmpdir(), 'sj-'));
@@ -17,6 +17,13 @@ test('secureJoin keeps symlinks and .. inside the root', async () => {
     assert.equal(await secureJoin(root, '/rel/sub'), join(root, 'real/sub'));
     assert.equal(await secureJoin(root, '/../../x'), join(root, 'x'));
     assert.equal(await secureJoin(root, '/missing/dir'), join(root, 'missing/dir'));
+    // `..` written in the path is lexical (containerd's RootPath cleans first); in a target, it climbs from the link.
+    await symlink('real/sub', join(root, 'deep'));
+    assert.equal(await secureJoin(root, 'deep/../x'), join(root, 'x'));
+    await symlink('sub/../sub', join(root, 'real/again'));
+    assert.equal(await secureJoin(root, 'real/again/f'), join(root, 'real/sub/f'));
+    assert.equal(await secureJoin(root, 'rel', { followLast: false }), join(root, 'rel'));
+    assert.equal(await secureJoin(root, 'rel'), join(root, 'real'));
     await symlink('loop', join(root, 'loop'));
     await assert.rejects(secureJoin(root, '/loop/x'), /too many levels/);
   } finally {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { TarContentCounter } from '../../../src/image/tar/content-size.js';
+import { TarContentCounter } from '../../../src/archive/content-size.js';
 import { teeMeasure } from '../../../src/solver/layer-size.js';
 
 /** The reference count: tar-stream parses every entry and we add up regular files. */
