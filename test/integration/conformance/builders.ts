@@ -106,7 +106,6 @@ export class Builders {
     if (ok) {
       const s = await this.docker(['save', '-o', b.out, b.tag]);
       if (s.code !== 0) throw new Error(`docker save ${b.tag}: ${s.output}`);
-      await this.docker(['rmi', b.tag]);
     }
     return { ok, output: r.output.slice(-6000), ms: performance.now() - t0 };
   }

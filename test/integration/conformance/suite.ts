@@ -18,7 +18,7 @@ import { normalizeV08 } from './v08.js';
 const run = promisify(execFile);
 
 /** Shard files: `defineShard(i, SHARDS)` in shard-<i>.test.ts. */
-export const SHARDS = 3;
+export const SHARDS = 4;
 
 async function prepare(c: Case, work: string): Promise<BuildInput> {
   const context = path.join(work, 'ctx');

@@ -24,11 +24,11 @@ import { applyLayer, type FsNode, type Layer, type Rootfs } from './layers.js';
  *   both become `HEALTHCHECK test=[…] interval=… timeout=… start=… retries=N` (StartInterval is
  *   newer than v0.8 and left out).
  */
-export function canonicalHistory(createdBy: string): string {
+export function canonicalHistory(createdBy: string, argNamesDeclared: Set<string>): string {
   return createdBy
     .replace(/^(COPY|ADD)((?: --(?:chown|chmod)=\S+)+) /, '$1 ')
     .replace(/^EXPOSE \[(.*)\]$/, (_m, ports: string) => `EXPOSE map[${ports.split(' ').sort().map((p) => `${p}:{}`).join(' ')}]`)
-    .replace(/^ARG (.*)$/s, (_m, args: string) => `ARG ${argNames(args)}`)
+    .replace(/^ARG (.*)$/s, (_m, args: string) => `ARG ${argNames(args, argNamesDeclared)}`)
     .replace(/^RUN \|(\d+) (.*)$/s, (m, n: string, rest: string) => dedupRunArgs(Number(n), rest) ?? m)
     .replace(/^HEALTHCHECK (.*)$/s, (m, h: string) => canonicalHealthcheck(h) ?? m);
 }
@@ -52,14 +52,21 @@ function goRune(q: string): number {
   return esc[q.slice(1)] ?? NaN;
 }
 
-/**
- * `A=1 B=x y C` -> `A B C`: a name is the first word, a `KEY=` word, or a bare word after a word
- * without `=` (the word after `B=x` is taken for the rest of its value).
- */
-function argNames(args: string): string {
-  const w = args.split(' ');
-  return w.filter((t, i) => i === 0 || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t) || (!w[i - 1]!.includes('=') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t)))
-    .map((t) => t.split('=')[0]).join(' ');
+/** Every name an ARG in the Dockerfile declares. */
+export function declaredArgs(dockerfile: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of dockerfile.matchAll(/^[ \t]*ARG[ \t]+(.*)$/gim)) {
+    for (const w of m[1]!.split(/\s+/)) {
+      const k = /^([A-Za-z_][A-Za-z0-9_]*)(=|$)/.exec(w);
+      if (k) out.add(k[1]!);
+    }
+  }
+  return out;
+}
+
+/** `A=1 B=x y C` -> `A B C`: the words that start with a declared name (values can hold spaces). */
+function argNames(args: string, names: Set<string>): string {
+  return args.split(' ').map((w) => w.split('=')[0]!).filter((k) => names.has(k)).join(' ');
 }
 
 /**
@@ -132,7 +139,7 @@ function dropMountStubs(layer: Layer, lower: Rootfs, ours: Layer | undefined, ta
 
 /**
  * BuildKit's and drydock's images, normalized where v0.8 is known to differ from current
- * BuildKit. `dockerfile`: the case's, for the RUN mount targets.
+ * BuildKit. `dockerfile`: the case's, for the RUN mount targets and the ARG names.
  */
 export function normalizeV08(bk: SavedImage, dd: SavedImage, dockerfile: string): { bk: SavedImage; dd: SavedImage } {
   const targets = mountTargets(dockerfile);
@@ -143,5 +150,7 @@ export function normalizeV08(bk: SavedImage, dd: SavedImage, dockerfile: string)
     applyLayer(lower, l);
     return out;
   });
-  return { bk: { ...bk, layers, config: withHistory(bk.config, canonicalHistory) }, dd: { ...dd, config: withHistory(dd.config, canonicalHistory) } };
+  const names = declaredArgs(dockerfile);
+  const history = (h: string) => canonicalHistory(h, names);
+  return { bk: { ...bk, layers, config: withHistory(bk.config, history) }, dd: { ...dd, config: withHistory(dd.config, history) } };
 }
