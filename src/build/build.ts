@@ -66,6 +66,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     warnings.push(w.message);
     emit({ type: 'warning', time: Date.now(), message: w.message, line: w.location?.line, rule: w.rule });
   }
+  // `# check=error=true`: a failed check stops the build before anything runs, as in BuildKit.
+  if (checks.error) {
+    const { enforceChecks } = await import('../lint/build-check.js');
+    await enforceChecks({ context: opts.context, ...(dockerfilePath ? { dockerfile: dockerfilePath } : { dockerfileText: text }), target: opts.target, buildArgs, root: opts.root });
+  }
 
   const store = await openStore(opts.root ?? defaultRoot());
   // A drydock killed mid-RUN leaves its container running on a snapshot: stop those first.
@@ -131,9 +136,12 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       size: stageSummaries.find((s) => s.inImage)!.size, layers: target.layers.length,
     };
     const report = sizeReport(stageSummaries, image);
+    const stageLayers = stages.map((s) => ({ index: s.index, name: s.name, inImage: s.index === plan.target.index, layers: solved.results.get(s.index)!.layers.map((l) => l.descriptor) }));
+    // The build record lets `drydock report IMAGE` show what the stages left behind; `report` writes the report now.
+    const { recordBuild } = await import('../report/record.js');
+    await recordBuild(store, { imageId: written.imageId, refs: written.refs, config, stages: stageLayers }, opts.report).catch(during('recording the build'));
     await enforceCacheLimit(store);
     emit({ type: 'build-done', time: Date.now(), image, stages: stageSummaries, duration: Date.now() - started });
-    const stageLayers = stages.map((s) => ({ index: s.index, name: s.name, inImage: s.index === plan.target.index, layers: solved.results.get(s.index)!.layers.map((l) => l.descriptor) }));
     return { imageId: written.imageId, manifestDigest: written.manifestDigest, refs: written.refs, config, report, warnings, events, stages: stageLayers };
   } finally {
     await context.release();

@@ -53,6 +53,8 @@ export interface BuildOptions {
   ssh?: SshSource[];
   /** `--allow`: entitlements (`security.insecure`, `network.host`). */
   allow?: string[];
+  /** `--report`: write the size report of the image to this file (.html, .json, else text). */
+  report?: string;
   /** `--add-host`: lines added to every RUN's /etc/hosts. */
   extraHosts?: HostIP[];
   /** `--shm-size`: bytes of /dev/shm in every RUN (default 64 MiB). */

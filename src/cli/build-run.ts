@@ -39,6 +39,7 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     secrets: list('secret').map(parseSecretSpec),
     ssh: list('ssh').map(parseSshSpec),
     allow: list('allow').map(parseEntitlement),
+    report: o.report as string | undefined,
     extraHosts: parseAddHosts(list('addHost')),
     shmSize: parseShmSize(o.shmSize as string | undefined),
     ulimits: parseUlimits(list('ulimit')),
@@ -61,10 +62,8 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
   }
 
   try {
-    // --check stops here; `# check=error=true` stops here when a check fails
-    const { checkBeforeBuild } = await import('../lint/build-check.js');
-    const checked = await checkBeforeBuild(opts, { check: !!o.check, root });
-    if (checked !== undefined) return checked;
+    // --check runs the checks instead of the build (`# check=error=true` is build()'s)
+    if (o.check) return await (await import('../lint/build-check.js')).checkOnly(opts);
     // Renderers load only when shown: -q builds (scripts, the no-op rebuild) skip them.
     const progress = quiet ? undefined : await import('./progress/index.js').then((p) => p.createProgress(p.resolveProgressMode(o.progress as string, process.stderr), process.stderr));
     opts.onEvent = progress?.onEvent;
@@ -90,9 +89,6 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
       for (const r of result.refs) process.stderr.write(`naming to ${r}\n`);
       process.stderr.write(`image ${result.imageId}\n`);
     }
-    // Remember the stages for `drydock report IMAGE`; with --report, write the report now.
-    const { recordBuild } = await import('../report/record.js');
-    await recordBuild(root, result, o.report as string | undefined);
     if (o.iidfile) await writeFile(o.iidfile as string, result.imageId);
     if (o.metadataFile) {
       await writeFile(o.metadataFile as string, JSON.stringify({

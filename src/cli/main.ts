@@ -79,6 +79,7 @@ export function reportError(e: unknown): number {
     return e.exitCode;
   }
   const err = asDrydockError(e);
+  for (const d of err.details ?? []) process.stderr.write(`${d}\n`);
   process.stderr.write(`error: ${err.format()}\n`);
   if (debug) process.stderr.write(formatStacks(err));
   return err.exitCode;

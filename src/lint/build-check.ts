@@ -1,13 +1,12 @@
 /**
- * Checks around `drydock build`: `--check` runs only the checks and exits like
- * `docker build --check` (1 when a warning or an error was found); otherwise, when the
- * Dockerfile says `# check=error=true` (or BUILDKIT_DOCKERFILE_CHECK does), a warning stops the
- * build before anything runs, as BuildKit's "lint violation found for rules: …".
+ * Checks around a build. `checkOnly` is `drydock build --check`: only the checks, printed as
+ * `docker build --check` prints them, exit 1 when a warning or an error was found. `enforceChecks`
+ * is what `build()` does when the Dockerfile says `# check=error=true` (or BUILDKIT_DOCKERFILE_CHECK
+ * does): a failed check stops the build before anything runs, with BuildKit's "lint violation
+ * found for rules: …" (frontend/dockerfile/linter/linter.go, Linter.Error).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrydockError } from '../util/errors.js';
-import { CHECK_BUILD_ARG, checkConfigFor } from './config.js';
 import { formatCheck, formatText, violatedRules } from './format.js';
 import type { LintOptions } from './types.js';
 
@@ -17,65 +16,37 @@ export interface BuildCheckInput {
   dockerfileText?: string;
   target?: string;
   buildArgs?: Record<string, string>;
-}
-
-export interface BuildCheckOptions {
-  /** `--check`: only check, print the report, return the exit status. */
-  check: boolean;
+  /** Store root to read base image configs from. */
   root?: string;
-  out?: (s: string) => void;
-  err?: (s: string) => void;
 }
 
-/** Returns an exit status when the command is done (--check); undefined to go on building. */
-export async function checkBeforeBuild(input: BuildCheckInput, opts: BuildCheckOptions): Promise<number | undefined> {
-  const out = opts.out ?? ((s: string) => process.stdout.write(s));
-  const err = opts.err ?? ((s: string) => process.stderr.write(s));
-  const lintOpts: LintOptions = {
-    ...(input.dockerfileText !== undefined ? { dockerfileText: input.dockerfileText } : { dockerfile: dockerfilePath(input) }),
+/** `--check`: runs every check, writes the report to `out`, returns the exit status. */
+export async function checkOnly(input: BuildCheckInput, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  const result = await (await import('./run.js')).lint(lintOptions(input));
+  out(formatCheck(result));
+  return result.error || result.findings.some((f) => f.severity !== 'info') ? 1 : 0;
+}
+
+/**
+ * For a build whose check configuration says `error=true`: checks what the build builds (the
+ * target's stages) and throws when a check fails; the failed checks, one line each, are the
+ * error's `details`. The build reports its own errors (a plan that fails), so those pass here.
+ */
+export async function enforceChecks(input: BuildCheckInput): Promise<void> {
+  const result = await (await import('./run.js')).lint({ ...lintOptions(input), allStages: false });
+  if (result.error || !result.failed) return;
+  const failing = { ...result, findings: result.findings.filter((f) => f.severity === 'error') };
+  const details = formatText(failing).split('\n').slice(0, failing.findings.length);
+  throw new DrydockError('PLAN', `lint violation found for rules: ${violatedRules(result).join(', ')}`, { details });
+}
+
+function lintOptions(input: BuildCheckInput): LintOptions {
+  const dockerfile = input.dockerfile ?? (typeof input.context === 'string' ? join(input.context, 'Dockerfile') : undefined);
+  return {
+    ...(input.dockerfileText !== undefined ? { dockerfileText: input.dockerfileText } : { dockerfile }),
     ...(typeof input.context === 'string' ? { context: input.context } : {}),
     ...(input.target ? { target: input.target } : {}),
     buildArgs: input.buildArgs ?? {},
-    ...(opts.root !== undefined ? { root: opts.root } : {}),
+    ...(input.root !== undefined ? { root: input.root } : {}),
   };
-  // The checks themselves load only when they run: most builds just glance at `# check=`.
-  const lint = async (o: LintOptions) => (await import('./run.js')).lint(o);
-  if (opts.check) {
-    const result = await lint(lintOpts);
-    out(formatCheck(result));
-    return result.error || result.findings.some((f) => f.severity !== 'info') ? 1 : 0;
-  }
-  if (!(await errorOnWarnings(lintOpts))) return undefined;
-  // a build checks only what it builds: the target's stages
-  const result = await lint({ ...lintOpts, allStages: false });
-  if (result.error || !result.failed) return undefined; // the build reports its own errors
-  const failing = { ...result, findings: result.findings.filter((f) => f.severity === 'error') };
-  err(formatText(failing).split('\n').slice(0, failing.findings.length).join('\n') + '\n');
-  throw new DrydockError('PLAN', `lint violation found for rules: ${violatedRules(result).join(', ')}`);
-}
-
-function dockerfilePath(input: BuildCheckInput): string | undefined {
-  if (input.dockerfile) return input.dockerfile;
-  return typeof input.context === 'string' ? join(input.context, 'Dockerfile') : undefined;
-}
-
-/** Cheap look at the configuration before running the checks on a normal build. */
-async function errorOnWarnings(opts: LintOptions): Promise<boolean> {
-  let text = opts.dockerfileText;
-  if (text === undefined) {
-    if (!opts.dockerfile) return false;
-    try {
-      text = await readFile(opts.dockerfile, 'utf8');
-    } catch {
-      return false; // the build says it cannot read the Dockerfile
-    }
-  }
-  // No `# check=` directive and no build arg: the default config, which never errors.
-  if (opts.buildArgs?.[CHECK_BUILD_ARG] === undefined && !/check/i.test(text)) return false;
-  const { parseDockerfile } = await import('../dockerfile/index.js');
-  try {
-    return checkConfigFor(parseDockerfile(text).directives, opts.buildArgs).error;
-  } catch {
-    return false;
-  }
 }

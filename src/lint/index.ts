@@ -10,4 +10,4 @@ export type { LintOptions, LintResult, Finding, Severity, LintError, CheckConfig
 export { catalog, findRule, drydockRules, type CatalogRule, type RuleOrigin } from './catalog.js';
 export { parseCheckOptions, checkConfigFor, CHECK_BUILD_ARG } from './config.js';
 export { formatText, formatJson, formatCheck, toJson, violatedRules, type JsonReport } from './format.js';
-export { checkBeforeBuild, type BuildCheckInput, type BuildCheckOptions } from './build-check.js';
+export { checkOnly, enforceChecks, type BuildCheckInput } from './build-check.js';

@@ -3,11 +3,10 @@
  * `<root>/reports/<image id hex>.json`, so `drydock report IMAGE` can show what the builder
  * stages left behind for images built in this store. Registry images have no record.
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Store } from '../store/index.js';
-import { atomicWrite, defaultRoot, openStore } from '../store/index.js';
+import { atomicWrite } from '../store/index.js';
 import type { Digest, ImageConfig } from '../image/oci.js';
 import type { StageInput } from './types.js';
 
@@ -25,16 +24,13 @@ export interface BuiltImage {
 }
 
 /**
- * After a build: remember its stages for later `drydock report IMAGE`, and when `file` is given
- * write the report there. Lives here, not in index.ts, so that a build without --report does
- * not load the analysis and the renderers.
+ * At the end of every build (`build()`, so API builds too): remember its stages for later
+ * `drydock report IMAGE`, and when `file` is given (`--report`, `BuildOptions.report`) write the
+ * report there. Lives here, not in index.ts, so that a build without a report does not load the
+ * analysis and the renderers.
  */
-export async function recordBuild(root: string | undefined, built: BuiltImage, file?: string): Promise<void> {
+export async function recordBuild(store: Store, built: BuiltImage, file?: string): Promise<void> {
   const stages = built.stages.map((s) => ({ name: s.name, inImage: s.inImage, layers: s.layers }));
-  // A rebuild of the same image (a no-op rebuild) finds the record it would write: nothing to
-  // open or write. One small synchronous read: the build is over, nothing waits on the loop.
-  if (!file && readText(recordPath(resolve(root ?? defaultRoot()), built.imageId)) === recordText(built.imageId, stages)) return;
-  const store = await openStore(root);
   await saveBuildRecord(store, built.imageId, stages);
   if (file) await (await import('./index.js')).writeBuildReport(store, built, stages, file);
 }
@@ -46,14 +42,6 @@ function recordPath(root: string, imageId: Digest): string {
 function recordText(imageId: Digest, stages: StageInput[]): string {
   const rec: BuildRecord = { imageId, stages: stages.map((s) => ({ name: s.name, inImage: s.inImage, layers: s.layers })) };
   return `${JSON.stringify(rec)}\n`;
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 export async function saveBuildRecord(store: Store, imageId: Digest, stages: StageInput[]): Promise<void> {

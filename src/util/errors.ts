@@ -19,13 +19,16 @@ export class DrydockError extends Error {
   readonly location?: SourceLocation;
   /** Exit status the CLI should use (1 by default, like docker build). */
   readonly exitCode: number;
+  /** Lines that explain the error, shown above its one line (the failed checks of `# check=error=true`). */
+  readonly details?: string[];
 
-  constructor(code: ErrorCode, message: string, opts: { location?: SourceLocation; cause?: unknown; exitCode?: number } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { location?: SourceLocation; cause?: unknown; exitCode?: number; details?: string[] } = {}) {
     super(message, { cause: opts.cause });
     this.name = 'DrydockError';
     this.code = code;
     this.location = opts.location;
     this.exitCode = opts.exitCode ?? 1;
+    if (opts.details?.length) this.details = opts.details;
   }
 
   /** The one line the CLI prints: `Dockerfile:7: unknown instruction "COPPY"`. */
@@ -51,7 +54,7 @@ export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
 export function asDrydockError(e: unknown, opts: { location?: SourceLocation; what?: string } = {}): DrydockError {
   if (e instanceof DrydockError) {
     if (e.location || !opts.location || e.code === 'CANCELLED') return e;
-    return new DrydockError(e.code, e.message, { location: opts.location, cause: e.cause ?? e, exitCode: e.exitCode });
+    return new DrydockError(e.code, e.message, { location: opts.location, cause: e.cause ?? e, exitCode: e.exitCode, details: e.details });
   }
   const system = isSystemError(e);
   const text = firstLine(e instanceof Error ? e.message || e.name : String(e));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkBeforeBuild, formatCheck, formatJson, formatText, lint } from '../../../src/lint/index.js';
+import { checkOnly, enforceChecks, formatCheck, formatJson, formatText, lint } from '../../../src/lint/index.js';
+import { DrydockError } from '../../../src/util/errors.js';
 import { excerpt } from '../../../src/lint/format.js';
 
 const text = '\nfrOM scratch as base\ncOpy Dockerfile .\n';
@@ -67,24 +68,25 @@ describe('lint output', () => {
 describe('checks around a build', () => {
   it('--check prints the report and exits 1 on warnings, 0 without', async () => {
     let out = '';
-    const code = await checkBeforeBuild({ context: '/nonexistent', dockerfileText: 'FROM scratch as x\n' }, { check: true, root: '/nonexistent', out: (s) => { out += s; } });
+    const code = await checkOnly({ context: '/nonexistent', dockerfileText: 'FROM scratch as x\n', root: '/nonexistent' }, (s) => { out += s; });
     assert.equal(code, 1);
     assert.match(out, /^Check complete, 1 warning has been found!\n\nWARNING: FromAsCasing/);
-    const ok = await checkBeforeBuild({ context: '/nonexistent', dockerfileText: 'FROM scratch\n' }, { check: true, root: '/nonexistent', out: () => {} });
+    const ok = await checkOnly({ context: '/nonexistent', dockerfileText: 'FROM scratch\n', root: '/nonexistent' }, () => {});
     assert.equal(ok, 0);
   });
-  it('a normal build goes on unless error=true and a check fails', async () => {
-    const quiet = { check: false, root: '/nonexistent', out: () => {}, err: () => {} };
-    assert.equal(await checkBeforeBuild({ context: '/x', dockerfileText: 'FROM scratch as x\n' }, quiet), undefined);
-    assert.equal(await checkBeforeBuild({ context: '/x', dockerfileText: '# check=error=true\nFROM scratch AS x\n' }, quiet), undefined);
-    let err = '';
+  it('with error=true a failed check throws, the failed checks as its details', async () => {
+    const input = { context: '/x', root: '/nonexistent' };
+    await enforceChecks({ ...input, dockerfileText: '# check=error=true\nFROM scratch AS x\n' });
+    await assert.rejects(enforceChecks({ ...input, dockerfileText: '# check=error=true\nFROM scratch as x\nCMD echo\n' }), (e: unknown) => {
+      assert.ok(e instanceof DrydockError);
+      assert.equal(e.message, 'lint violation found for rules: FromAsCasing, JSONArgsRecommended');
+      assert.equal(e.details?.length, 2);
+      assert.match(e.details![0]!, /^Dockerfile:2: error: FromAsCasing: /);
+      assert.match(e.details![1]!, /^Dockerfile:3: error: JSONArgsRecommended: /);
+      return true;
+    });
     await assert.rejects(
-      checkBeforeBuild({ context: '/x', dockerfileText: '# check=error=true\nFROM scratch as x\nCMD echo\n' }, { ...quiet, err: (s) => { err += s; } }),
-      /^DrydockError: lint violation found for rules: FromAsCasing, JSONArgsRecommended$/,
-    );
-    assert.match(err, /^Dockerfile:2: error: FromAsCasing: .*\nDockerfile:3: error: JSONArgsRecommended: .*\n$/);
-    await assert.rejects(
-      checkBeforeBuild({ context: '/x', dockerfileText: 'FROM scratch as x\n', buildArgs: { BUILDKIT_DOCKERFILE_CHECK: 'error=true' } }, quiet),
+      enforceChecks({ ...input, dockerfileText: 'FROM scratch as x\n', buildArgs: { BUILDKIT_DOCKERFILE_CHECK: 'error=true' } }),
       /lint violation found for rules: FromAsCasing/,
     );
   });
