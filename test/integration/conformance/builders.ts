@@ -66,9 +66,10 @@ export class Builders {
     this.dockerd = await startDockerd();
   }
 
-  async stop(): Promise<void> {
+  /** `keepWork`: leave the cases' work dirs (CONFORMANCE_KEEP) for a look at both archives. */
+  async stop(keepWork = false): Promise<void> {
     await this.dockerd?.stop();
-    if (this.work) await fs.rm(this.work, { recursive: true, force: true });
+    if (this.work && !keepWork) await fs.rm(this.work, { recursive: true, force: true });
     if (this.root) await fs.rm(this.root, { recursive: true, force: true });
   }
 

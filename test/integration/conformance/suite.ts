@@ -82,7 +82,8 @@ async function runCase(b: Builders, c: Case, t: TestContext): Promise<void> {
     t.diagnostic(`buildkit ${timing(bk)}, drydock ${timing(dd)}, builds ${((t1 - t0) / 1000).toFixed(1)}s, compare ${((performance.now() - t1) / 1000).toFixed(2)}s`);
     if (diff.length) throw failure(c, expected ? `drydock differs from expected.json (${c.spec.source})` : 'drydock and BuildKit differ', diff);
   } finally {
-    await fs.rm(work, { recursive: true, force: true });
+    if (process.env.CONFORMANCE_KEEP) t.diagnostic(`kept: ${work} (buildkit.tar, drydock.tar, ctx/)`);
+    else await fs.rm(work, { recursive: true, force: true });
   }
 }
 
@@ -93,7 +94,7 @@ export function defineShard(i: number, n: number): void {
   let started: Promise<void> | undefined;
   const ready = () => (started ??= b.start());
   before(() => { if (cases.some((c) => !c.spec.skip)) return ready(); });
-  after(() => b.stop());
+  after(() => b.stop(Boolean(process.env.CONFORMANCE_KEEP)));
   for (const c of cases) {
     test(`${c.name}: ${c.spec.probe}`, { skip: c.spec.skip }, async (t) => {
       await ready();
