@@ -12,5 +12,6 @@ export type { TarHeader, EntryType, SparseSegment } from './header.js';
 export { encodeHeader, padding, BLOCK } from './header.js';
 export { extractTar, entryPath, WHITEOUT_PREFIX, OPAQUE_MARKER, type ExtractOptions, type ExtractResult } from './extract.js';
 export { secureJoin, type SecureJoinOptions } from './securejoin.js';
+export { gnuExtract } from './gnu.js';
 export { packDirectory } from './pack.js';
 export { TarContentCounter } from './content-size.js';

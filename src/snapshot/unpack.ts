@@ -1,53 +1,23 @@
 /**
- * Unpacking one layer tar into a directory in overlayfs's format: GNU tar extracts (ownership,
- * modes, xattrs, devices, hard links; it refuses `..` and holds back symlinks that point outside
- * until the end), then OCI whiteouts become overlay whiteouts: `.wh.x` → char device 0/0 `x`,
- * `.wh..wh..opq` → `trusted.overlay.opaque=y` on its directory.
+ * A layer unpacked in overlayfs's format: GNU tar extracts it (src/archive/gnu.ts), then OCI
+ * whiteouts become overlay whiteouts: `.wh.x` → char device 0/0 `x`, `.wh..wh..opq` →
+ * `trusted.overlay.opaque=y` on its directory.
  */
-import { spawn } from 'node:child_process';
 import { lstat, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { OPAQUE_MARKER, WHITEOUT_PREFIX, gnuExtract } from '../archive/index.js';
 import { hostCalls } from '../util/syscalls.js';
 import { OPAQUE_XATTR, restoreXattrs } from './xattr.js';
 
-export const WHITEOUT_PREFIX = '.wh.';
-export const OPAQUE_MARKER = '.wh..wh..opq';
+/** Unpacks a layer tar into `dest` (made empty by the caller), whiteouts still OCI files. */
+export function extractTar(tar: Readable, dest: string): Promise<void> {
+  return gnuExtract(tar, dest);
+}
 
 export interface UnpackResult {
   /** Directories (relative, '' for the root) marked opaque by this layer. */
   opaque: string[];
-}
-
-export async function extractTar(tar: Readable, dest: string): Promise<void> {
-  const args = ['-x', '-f', '-', '-C', dest, '--numeric-owner', '--same-owner', '--same-permissions',
-    '--xattrs', '--xattrs-include=*', '--warning=no-unknown-keyword', '--warning=no-timestamp'];
-  const child = spawn('tar', args, { stdio: ['pipe', 'ignore', 'pipe'] });
-  const err: Buffer[] = [];
-  child.stderr.on('data', (b: Buffer) => err.push(b));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code));
-  });
-  try {
-    await pipeline(tar, child.stdin);
-  } catch (e) {
-    // GNU tar stops reading at the end-of-archive marker, so record padding after it (tar-made
-    // layers have up to 10 KiB) can meet a closed pipe: that is success if tar itself succeeded.
-    if (!closedByReader(e)) {
-      child.kill('SIGKILL');
-      await exited.catch(() => undefined);
-      throw e;
-    }
-  }
-  const code = await exited;
-  if (code !== 0) throw new Error(`tar: extracting layer failed (exit ${code}): ${Buffer.concat(err).toString().trim()}`);
-}
-
-function closedByReader(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
 /** Converts OCI whiteout files under `root` to overlay whiteouts, keeping directory mtimes. */

@@ -39,7 +39,7 @@ test('a truncated archive still fails', async () => {
   const a = await archive();
   const dest = await mkdtemp(join(tmpdir(), 'drydock-pad-out-'));
   try {
-    await assert.rejects(extractTar(Readable.from([a.body.subarray(0, 700)]), dest), /tar: extracting layer failed/);
+    await assert.rejects(extractTar(Readable.from([a.body.subarray(0, 700)]), dest), { message: 'tar: Unexpected EOF in archive' });
   } finally {
     await a.cleanup();
     await rm(dest, { recursive: true, force: true });
