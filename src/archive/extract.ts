@@ -36,6 +36,11 @@ export interface ExtractOptions {
   whiteouts?: 'keep' | 'overlay';
   /** The archive's root entry (`./`) gives the destination its metadata (layers); default: skipped (ADD). */
   rootMetadata?: boolean;
+  /**
+   * ADD: a name or hard link target that climbs above the root stops at it, as `..` does in a
+   * chroot of the destination (BuildKit's chrootarchive.Untar); default: refused.
+   */
+  clampNames?: boolean;
 }
 
 export interface ExtractResult {
@@ -43,12 +48,13 @@ export interface ExtractResult {
   opaque: string[];
 }
 
-/** A tar entry name as a path under the root: '' for the root; throws when it climbs out. */
-export function entryPath(name: string): string {
+/** A tar entry name as a path under the root: '' for the root; throws when it climbs out, unless `clamp`. */
+export function entryPath(name: string, clamp = false): string {
   const out: string[] = [];
   for (const part of name.split('/')) {
     if (part === '' || part === '.') continue;
     if (part === '..') {
+      if (out.length === 0 && clamp) continue;
       if (out.length === 0) throw new DrydockError('FORMAT', `tar entry ${JSON.stringify(name)} is outside of the destination`);
       out.pop();
     } else out.push(part);
@@ -102,7 +108,7 @@ class Extraction {
   }
 
   async entry(h: TarHeader, body: AsyncIterable<Buffer>): Promise<void> {
-    const rel = entryPath(h.name);
+    const rel = entryPath(h.name, this.opts.clampNames);
     if (rel === '') {
       if (this.opts.rootMetadata && h.type === 'directory') this.dirs.push([this.dest, h]);
       return;
@@ -135,7 +141,7 @@ class Extraction {
         symlinkSync(h.linkname ?? '', target);
         break;
       case 'link': {
-        const from = await secureJoin(this.dest, entryPath(h.linkname ?? ''), { followLast: false });
+        const from = await secureJoin(this.dest, entryPath(h.linkname ?? '', this.opts.clampNames), { followLast: false });
         const st = lstatOrUndefined(from);
         if (!st) throw new DrydockError('FORMAT', `hard link ${JSON.stringify(h.name)} -> ${JSON.stringify(h.linkname)}: no such entry before it in the archive`);
         if (st.isDirectory()) throw new DrydockError('FORMAT', `hard link ${JSON.stringify(h.name)} -> ${JSON.stringify(h.linkname)}: a directory`);

@@ -106,7 +106,7 @@ async function copyIntoUnscrubbed(opts: CopyOptions, scratch: string[]): Promise
     if (opts.isAdd && !sel.heredoc && (await isArchive(srcFollowed))) {
       const into = await secureJoin(opts.destRoot, cleanSourcePath(opts.dest));
       await mkdirAll(into, 0o755, owner);
-      await extractTar(await openArchive(srcFollowed), into, { owner });
+      await extractTar(await openArchive(srcFollowed), into, { owner, clampNames: true });
       continue;
     }
     const target = await prepareTarget(srcFollowed, sel.path, dst, dirMode, owner);
