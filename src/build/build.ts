@@ -55,7 +55,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const tp = targetPlatform(opts.platform);
   const platform = tp.platform;
   const buildArgs = withEpochArg(definedArgs(opts.buildArgs), opts.sourceDateEpoch);
-  const plan = planBuild(text, { file, target: opts.target, buildArgs, buildPlatform: hostPlatform(), targetPlatform: platform });
+  const { namedContextSpecs, NamedContexts } = await import('./named-contexts.js');
+  const namedSpecs = await namedContextSpecs(opts.buildContexts);
+  const plan = planBuild(text, { file, target: opts.target, buildArgs, buildPlatform: hostPlatform(), targetPlatform: platform, namedContexts: [...namedSpecs.keys()] });
   const sourceDateEpoch = resolveSourceDateEpoch(buildArgs, plan.globalArgs);
   const warnings: string[] = [];
   // `# check=skip=…` (or the BUILDKIT_DOCKERFILE_CHECK build-arg) silences rules, as in BuildKit.
@@ -87,11 +89,12 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const { hashSources } = await import('../context/index.js');
 
     const stages = toSolveStages(plan, opts);
-    emit({ type: 'build-start', time: started, target: stageLabel(plan.target.index, plan.target.name), stages: stages.map((s) => ({ index: s.index, name: s.name, base: s.base.kind === 'image' ? s.base.ref : s.base.kind === 'stage' ? `stage ${s.base.index}` : 'scratch' })) });
+    emit({ type: 'build-start', time: started, target: stageLabel(plan.target.index, plan.target.name), stages: stages.map((s) => ({ index: s.index, name: s.name, base: s.base.kind === 'image' ? s.base.ref : s.base.kind === 'stage' ? `stage ${s.base.index}` : s.base.kind === 'named' ? `context ${s.base.name}` : 'scratch' })) });
     const ws = { store, snapshotter, sizes: new LayerSizes(store.root), sourceDateEpoch };
     const memoPath = join(store.root, 'cache', 'context-memo.json');
     const cache = await openBuildCache(store, opts.cacheFrom, { platform, emit, signal: opts.signal });
     const images = new ImageResolver(store, { pull: !!opts.pull, platform, emit, signal: opts.signal });
+    const named = new NamedContexts(namedSpecs, { store, images, platform, memoPath, signal: opts.signal });
     const { Explainer } = await import('../solver/explain.js');
     const explainer = await Explainer.open(store.root, `${dockerfilePath ?? `stdin:${resolvePath(opts.context)}`}\0${stageLabel(plan.target.index, plan.target.name)}`);
     const solved = await solve(stages, plan.target.index, {
@@ -111,7 +114,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         explainer.noteFiles(h.digest, h.files);
         return h.digest;
       },
-    }, opts.signal);
+      named,
+    }, opts.signal).finally(() => named.release());
     await explainer.save();
 
     // Layers a cache hit brings from a build where their stage was intermediate are still uncompressed.

@@ -61,6 +61,12 @@ export interface BuildOptions {
   shmSize?: number;
   /** `--ulimit`: rlimits of every RUN. */
   ulimits?: Ulimit[];
+  /**
+   * `--build-context NAME=VALUE`: named contexts for FROM NAME, COPY --from=NAME and
+   * RUN --mount=from=NAME (a directory, `docker-image://REF`, `oci-layout://PATH[:TAG|@DIGEST]`,
+   * a git or http(s) URL); a stage named NAME is replaced by the context.
+   */
+  buildContexts?: Record<string, string>;
   onEvent?: EventSink;
   signal?: AbortSignal;
 }

@@ -64,12 +64,13 @@ export function makeDispatcher(plan: BuildPlan, opts: Pick<BuildOptions, 'extraH
     }
     const d = dispatchStage(stage, {
       file: plan.file,
-      baseImage: stage.base.kind === 'image' ? base : undefined,
+      baseImage: stage.base.kind === 'image' || stage.base.kind === 'named' ? base : undefined,
       baseStage,
       buildArgs: plan.buildArgs,
       globalArgs: plan.globalArgs,
       proxyEnv: plan.proxyEnv,
       stages: plan.allStages,
+      namedContexts: plan.namedContexts,
       escapeToken: plan.escapeToken,
     });
     dispatched.set(index, d);
@@ -108,6 +109,7 @@ function toSource(r: SourceRef): CopySource {
     case 'scratch': return { type: 'scratch' };
     case 'stage': return { type: 'stage', stage: r.index };
     case 'image': return { type: 'image', ref: r.ref };
+    case 'named': return { type: 'named', name: r.name };
   }
 }
 

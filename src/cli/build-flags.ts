@@ -92,3 +92,15 @@ export function withAnnotations(outputs: OutputSpec[], values: readonly string[]
   const list: OutputSpec[] = outputs.length ? outputs : [{ type: 'image', attrs: {} }];
   return list.map((o) => ({ ...o, attrs: { ...o.attrs, ...attrs } }));
 }
+
+/** `--build-context NAME=VALUE`, repeatable (buildx util/buildflags ParseContextNames; a later NAME wins). */
+export function parseBuildContexts(values: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    if (v === '') continue;
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new DrydockError('USAGE', `invalid --build-context "${v}", expected NAME=VALUE`);
+    out[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return out;
+}

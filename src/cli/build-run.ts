@@ -14,7 +14,7 @@ import { DrydockError } from '../util/errors.js';
 import type { BuildEvent } from '../solver/events.js';
 import { parseCacheSpec } from '../cache/spec.js';
 import { parseSecretSpec, parseSshSpec } from '../secrets/index.js';
-import { parseAddHosts, parseShmSize, parseUlimits, withAnnotations, withPushLoad } from './build-flags.js';
+import { parseAddHosts, parseBuildContexts, parseShmSize, parseUlimits, withAnnotations, withPushLoad } from './build-flags.js';
 
 export async function runBuild(contextArg: string, o: Record<string, unknown>, root?: string): Promise<number> {
   const list = (k: string) => (o[k] as string[] | undefined) ?? [];
@@ -43,6 +43,7 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     extraHosts: parseAddHosts(list('addHost')),
     shmSize: parseShmSize(o.shmSize as string | undefined),
     ulimits: parseUlimits(list('ulimit')),
+    buildContexts: parseBuildContexts(list('buildContext')),
   };
   let emptyContext: string | undefined;
   if (o.file === '-') {

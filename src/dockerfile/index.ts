@@ -32,7 +32,7 @@ export function parseDockerfile(text: string, opts: { file?: string } = {}): Par
   return { file, ast: res.nodes, directives: res.directives, escapeToken: res.escapeToken, stages, metaArgs, warnings: lint.warnings };
 }
 
-export { planBuild } from './plan/index.js';
+export { planBuild, contextKey } from './plan/index.js';
 export type { BuildPlan, PlanOptions, PlannedStage, StageBase, SourceRef, StageInfo } from './plan/index.js';
 export { dispatchStage, dispatchContext, DEFAULT_PATH, HISTORY_COMMENT } from './dispatch/index.js';
 export type {

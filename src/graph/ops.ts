@@ -8,7 +8,9 @@ export type CopySource =
   | { type: 'context' }
   | { type: 'scratch' }
   | { type: 'stage'; stage: number }
-  | { type: 'image'; ref: string };
+  | { type: 'image'; ref: string }
+  /** A named context (`--build-context NAME=…`): an image, or a directory used like the context. */
+  | { type: 'named'; name: string };
 
 export interface RunMountSpec {
   type: 'bind' | 'cache' | 'tmpfs' | 'secret' | 'ssh';

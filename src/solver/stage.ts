@@ -12,6 +12,7 @@ import { layerAvailable, layerStep, viewLayers, type Workspace } from './workspa
 import { checkEntitlements, executeRun, runKeyOp } from './ops/run.js';
 import { executeCopy, isURL, remoteKeyInputs } from './ops/copy.js';
 import { executeMkdir } from './ops/mkdir.js';
+import { namedBase, namedIdentity, namedSource, type NamedSources } from './named.js';
 import type { StepRuntime } from './ops/types.js';
 import type { BuildSession } from '../secrets/index.js';
 import type { Explainer } from './explain.js';
@@ -19,7 +20,7 @@ import { DrydockError, asDrydockError } from '../util/errors.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export type BaseSpec = { kind: 'scratch' } | { kind: 'stage'; index: number } | { kind: 'image'; ref: string };
+export type BaseSpec = { kind: 'scratch' } | { kind: 'stage'; index: number } | { kind: 'image'; ref: string } | { kind: 'named'; name: string };
 
 export interface SolveStage {
   index: number;
@@ -59,15 +60,17 @@ export interface StageEnv {
   explainer?: Explainer;
   /** Content hash of the files a context COPY selects. */
   hashContext(op: { sources: string[]; exclude?: string[] }): Promise<string>;
+  /** Named contexts (`--build-context`) the build was given. */
+  named?: NamedSources;
 }
 
 export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageResult> {
   const base = await resolveBase(stage, env).catch((e) => {
     if (isAbort(e)) throw e;
     // a base image that cannot be had names its FROM line; so does any other failure there
-    throw asDrydockError(e, { location: stage.base.kind === 'image' ? stage.location : undefined });
+    throw asDrydockError(e, { location: stage.base.kind === 'image' || stage.base.kind === 'named' ? stage.location : undefined });
   });
-  const program = env.dispatch(stage.index, stage.base.kind === 'scratch' ? undefined : base.config);
+  const program = env.dispatch(stage.index, stage.base.kind === 'scratch' || base.noImageConfig ? undefined : base.config);
   let key = base.key;
   const layers = [...base.layers];
   const history: HistoryEntry[] = [...(base.config.history ?? [])];
@@ -130,8 +133,9 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
   return { key, config, layers, cachedSteps: cached, steps: layerSteps, used };
 }
 
-async function resolveBase(stage: SolveStage, env: StageEnv): Promise<{ key: CacheKey; config: ImageConfig; layers: LayerRef[]; used?: CacheKey[]; image?: { ref: string; digest: string } }> {
+async function resolveBase(stage: SolveStage, env: StageEnv): Promise<{ key: CacheKey; config: ImageConfig; layers: LayerRef[]; used?: CacheKey[]; noImageConfig?: boolean; image?: { ref: string; digest: string } }> {
   const b = stage.base;
+  if (b.kind === 'named') return namedBase(stage, b.name, env);
   if (b.kind === 'scratch') {
     env.emit({ type: 'base-resolved', time: Date.now(), stage: stage.index, ref: 'scratch', source: 'scratch' });
     return { key: cacheKey('scratch', 'scratch', {}), config: emptyConfig(env.platform), layers: [] };
@@ -202,6 +206,7 @@ async function sourceIdentity(from: CopySource, env: StageEnv, sel: { sources: s
   if (from.type === 'scratch') return 'scratch';
   if (from.type === 'context') return env.hashContext(sel);
   if (from.type === 'stage') return (await env.stageResult(from.stage)).key;
+  if (from.type === 'named') return namedIdentity(env, from.name, sel);
   return (await fromImage(from.ref, env)).manifestDigest;
 }
 
@@ -224,7 +229,7 @@ async function execute(step: Step, rootfs: string, id: string, stage: number, en
   if (op.kind === 'mkdir') return executeMkdir(op, rootfs);
 }
 
-async function sourceRoot(from: CopySource, env: StageEnv): Promise<{ path: string; release: () => Promise<void>; isContext: boolean }> {
+async function sourceRoot(from: CopySource, env: StageEnv): ReturnType<StepRuntime['sourceRoot']> {
   if (from.type === 'context') {
     if (!env.context) throw new DrydockError('CONTEXT', 'this build has no context to copy from');
     return { path: env.context.root, release: async () => {}, isContext: true };
@@ -232,6 +237,12 @@ async function sourceRoot(from: CopySource, env: StageEnv): Promise<{ path: stri
   if (from.type === 'scratch') {
     const dir = await mkdtemp(join(env.ws.store.root, 'tmp', 'scratch-'));
     return { path: dir, release: () => rm(dir, { recursive: true, force: true }), isContext: false };
+  }
+  if (from.type === 'named') {
+    const src = await namedSource(env, from.name);
+    if (src.kind === 'dir') return { path: src.context.root, release: async () => {}, isContext: true, context: src.context };
+    const view = await viewLayers(env.ws, src.image.layers);
+    return { path: view.path, release: () => view.release(), isContext: false };
   }
   const layers = from.type === 'stage' ? (await env.stageResult(from.stage)).layers : (await fromImage(from.ref, env)).layers;
   const view = await viewLayers(env.ws, layers);

@@ -13,6 +13,7 @@ export function register(program: Command): void {
     .option('-f, --file <path>', 'Dockerfile (default: CONTEXT/Dockerfile; - reads it from stdin)')
     .option('-t, --tag <name>', 'name and optionally a tag (name:tag); repeatable', collect)
     .option('--target <stage>', 'build this stage (and only the stages it needs)')
+    .option('--build-context <name=value>', 'named context for FROM NAME / COPY --from=NAME (replaces a stage NAME): DIR, docker-image://REF, oci-layout://PATH[:TAG|@DIGEST], a git or https URL; repeatable', collect)
     .option('--build-arg <k=v>', 'set a build-time variable; K alone takes its value from the environment; repeatable', collect)
     .option('--label <k=v>', 'set an image label; repeatable', collect)
     .option('--no-cache', 'do not use the build cache')

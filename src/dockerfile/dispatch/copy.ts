@@ -27,7 +27,7 @@ export function dispatchCopy(d: DispatchState, c: CopyCommand | AddCommand, expa
     }
   }
   let from: SourceRef = { kind: 'context' };
-  if (c.kind === 'copy' && c.from !== '') from = resolveCopyFrom(c.from, d.ctx.stages, d.lex, c.location);
+  if (c.kind === 'copy' && c.from !== '') from = resolveCopyFrom(c.from, d.ctx.stages, d.lex, c.location, d.ctx.namedContexts);
 
   let msg = isAdd ? 'ADD' : 'COPY';
   if (c.kind === 'copy' && c.parents) msg += ' --parents';

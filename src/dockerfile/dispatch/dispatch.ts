@@ -53,7 +53,7 @@ export function dispatchStage(stage: PlannedStage, ctx: DispatchContext): Dispat
 export function dispatchContext(plan: BuildPlan, base: Pick<DispatchContext, 'baseImage' | 'baseStage'> = {}): DispatchContext {
   return {
     file: plan.file, ...base, buildArgs: plan.buildArgs, globalArgs: plan.globalArgs, proxyEnv: plan.proxyEnv,
-    stages: plan.allStages, escapeToken: plan.escapeToken,
+    stages: plan.allStages, namedContexts: plan.namedContexts, escapeToken: plan.escapeToken,
   };
 }
 
@@ -65,7 +65,8 @@ function initialState(stage: PlannedStage, ctx: DispatchContext, lint: WarningCo
     if (image.config) delete image.config.OnBuild; // triggers run here, they are not inherited further
     d = new DispatchState(ctx, stage.platform, lint, image, EnvList.fromArray(b.state.env), structuredClone(b.state.buildArgs), b.state.workdirSet);
   } else {
-    const image = stage.base.kind === 'image' && ctx.baseImage ? cloneImage(ctx.baseImage) : emptyImage(stage.platform);
+    // a named context that is an image gives its config like an image does; a directory gives none
+    const image = (stage.base.kind === 'image' || stage.base.kind === 'named') && ctx.baseImage ? cloneImage(ctx.baseImage) : emptyImage(stage.platform);
     delete image.created;
     d = new DispatchState(ctx, stage.platform, lint, image, new EnvList(), [], false);
   }

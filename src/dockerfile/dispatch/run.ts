@@ -68,7 +68,7 @@ function runCommandString(d: DispatchState, args: readonly string[]): string {
 
 function resolveMount(d: DispatchState, c: RunCommand, m: Mount): RunMount {
   let from: SourceRef;
-  if (m.from !== '') from = resolveMountFrom(m.from, d.ctx.stages, c.location);
+  if (m.from !== '') from = resolveMountFrom(m.from, d.ctx.stages, c.location, d.ctx.namedContexts);
   else from = m.type === 'bind' ? { kind: 'context' } : { kind: 'scratch' };
   if (m.type === 'secret') return secretMount(m);
   if (m.type === 'ssh') {

@@ -34,6 +34,8 @@ export interface DispatchContext {
   proxyEnv: readonly string[];
   /** All stages of the file, to resolve COPY --from / mount from=. */
   stages: readonly StageInfo[];
+  /** Named contexts COPY --from / mount from= may name (BuildPlan.namedContexts). */
+  namedContexts?: readonly string[];
   escapeToken: '\\' | '`';
 }
 

@@ -6,4 +6,4 @@
 export type * from './types.js';
 export { planBuild, parseTrigger } from './plan.js';
 export { parsePlatformSpec, formatPlatform, PROXY_ARG_NAMES, PLATFORM_ARG_NAMES } from './platform.js';
-export { findStageByName, resolveCopyFrom, resolveMountFrom, stageDisplayName } from './resolve.js';
+export { contextKey, findNamedContext, findStageByName, resolveCopyFrom, resolveMountFrom, stageDisplayName } from './resolve.js';

@@ -6,7 +6,7 @@
 import { hostPlatform, type Platform } from '../../image/oci.js';
 import { parseInstruction, parseInstructions, type Command, type Stage } from '../instructions/index.js';
 import { WarningCollector } from '../lint/index.js';
-import { parse, type ParseResult } from '../parser/index.js';
+import { parse } from '../parser/index.js';
 import { ShellLex } from '../shell/index.js';
 import { EnvList } from '../util/envlist.js';
 import { suggest } from '../util/suggest.js';
@@ -14,7 +14,7 @@ import { evalMetaArgs } from './args.js';
 import { at, planError } from './errors.js';
 import { lintCommandCasing, lintDefaultFromArgs, lintFromPlatform, lintStageNames, lintUndefinedFromArgs } from './lint.js';
 import { parsePlatformSpec, platformArgs, PLATFORM_ARG_NAMES, PROXY_ARG_NAMES, proxyEnv } from './platform.js';
-import { checkCircular, commandSources, stageDisplayName, validateImageRef, type CommandSource } from './resolve.js';
+import { checkCircular, commandSources, findNamedContext, stageDisplayName, validateImageRef, type CommandSource } from './resolve.js';
 import type { BuildPlan, PlanOptions, PlannedStage, StageBase, StageInfo } from './types.js';
 
 export function planBuild(text: string, opts: PlanOptions = {}): BuildPlan {
@@ -38,6 +38,7 @@ export function planBuild(text: string, opts: PlanOptions = {}): BuildPlan {
   const knownFromArgs = [...new Set([...meta.env.keys(), ...meta.declared])];
 
   // FROM lines: expand, find the base, the platform
+  const named = [...(opts.namedContexts ?? [])];
   const all: StageInfo[] = stages.map((s, index) => ({ index, ...(s.name !== undefined ? { name: s.name } : {}) }));
   const planned: PlannedStage[] = [];
   const byName = new Map<string, number>();
@@ -49,8 +50,14 @@ export function planBuild(text: string, opts: PlanOptions = {}): BuildPlan {
     if (st.platform !== '') platform = stagePlatform(st, lex, meta.env, knownFromArgs, lint);
     let base: StageBase;
     const baseIndex = byName.get(m.result);
-    if (baseIndex !== undefined) base = { kind: 'stage', index: baseIndex };
+    // A named context of the stage's own name replaces the stage: none of its commands are built
+    // (dockerfile2llb toDispatchState). FROM NAME: a stage, else a named context, else an image.
+    const replacedBy = st.name !== undefined ? findNamedContext(st.name, named) : undefined;
+    const fromNamed = findNamedContext(m.result, named);
+    if (replacedBy !== undefined) base = { kind: 'named', name: replacedBy };
+    else if (baseIndex !== undefined) base = { kind: 'stage', index: baseIndex };
     else if (m.result === 'scratch') base = { kind: 'scratch' };
+    else if (fromNamed !== undefined) base = { kind: 'named', name: fromNamed };
     else {
       validateImageRef(m.result, st.location);
       base = { kind: 'image', ref: m.result };
@@ -60,18 +67,18 @@ export function planBuild(text: string, opts: PlanOptions = {}): BuildPlan {
     planned.push({
       index, ...(st.name !== undefined ? { name: st.name } : {}), location: st.location, base,
       platform: platform ?? targetPlatform, explicitPlatform: st.platform !== '',
-      commands: st.commands, onbuild: [], dependsOn: [], imageDeps: [],
+      commands: replacedBy !== undefined ? [] : st.commands, onbuild: [], dependsOn: [], imageDeps: [],
     });
     if (st.name !== undefined) byName.set(st.name, index);
   });
 
   const target = resolveTarget(opts.target, planned, all);
   const sources = new Map<number, CommandSource[]>();
-  for (const p of planned) sources.set(p.index, commandSources(p.commands, all, lex));
+  for (const p of planned) sources.set(p.index, commandSources(p.commands, all, lex, named));
   checkCircular(sources, all);
 
   const roots = opts.allStages ? planned.map((p) => p.index) : [target.index];
-  const needed = reachable(roots, planned, sources, stages, lex, all, parsed);
+  const needed = reachable(roots, planned, sources, stages, lex, all, named);
   for (const p of needed) checkDefinedBefore(p, sources.get(p.index)!, all);
   const ordered = needed.sort((a, b) => a.index - b.index);
 
@@ -81,7 +88,7 @@ export function planBuild(text: string, opts: PlanOptions = {}): BuildPlan {
   if (unusedBuildArgs.length > 0) lint.report('UnusedBuildArg', undefined, unusedBuildArgs.join(', '));
 
   return {
-    file, stages: ordered, target, allStages: all, escapeToken: parsed.escapeToken, directives: parsed.directives,
+    file, stages: ordered, target, allStages: all, namedContexts: named, escapeToken: parsed.escapeToken, directives: parsed.directives,
     buildPlatform, targetPlatform, explicitTargetPlatform: opts.targetPlatform !== undefined,
     buildArgs, globalArgs: meta.env.toRecord(), proxyEnv: proxyEnv(buildArgs), warnings: lint.warnings, unusedBuildArgs,
   };
@@ -113,7 +120,7 @@ function resolveTarget(target: string | undefined, planned: PlannedStage[], all:
 /** The roots and everything they need; also attaches base stages' ONBUILD triggers. */
 function reachable(
   roots: number[], planned: PlannedStage[], sources: Map<number, CommandSource[]>, stages: Stage[], lex: ShellLex,
-  all: StageInfo[], parsed: ParseResult,
+  all: StageInfo[], named: readonly string[],
 ): PlannedStage[] {
   const seen = new Set<number>();
   const triggersDone = new Set<number>();
@@ -126,7 +133,7 @@ function reachable(
     if (p.base.kind === 'stage' && !triggersDone.has(i)) {
       triggersDone.add(i);
       p.onbuild = onbuildTriggers(stages[p.base.index]!.commands, p);
-      sources.get(i)!.unshift(...commandSources(p.onbuild, all, lex));
+      sources.get(i)!.unshift(...commandSources(p.onbuild, all, lex, named));
     }
     const deps = new Set<number>();
     const images: string[] = [];

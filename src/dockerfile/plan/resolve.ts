@@ -32,8 +32,28 @@ export function findStageByName(name: string, stages: readonly StageInfo[]): Sta
   return found;
 }
 
-/** Resolves a COPY --from value: index, stage name, or image reference. */
-export function resolveCopyFrom(from: string, stages: readonly StageInfo[], lex: ShellLex, location: Location): SourceRef {
+/**
+ * A named context's key, as BuildKit's dockerui NamedContext compares names: the familiar
+ * reference without `:latest` (`docker.io/library/alpine:latest` → `alpine`). Undefined when
+ * `name` is not a reference.
+ */
+export function contextKey(name: string): string | undefined {
+  try {
+    return parseReference(name).familiar().replace(/:latest$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The named context a FROM or --from word names; `scratch` and `context` never do (dockerfile2llb namedContextFunc). */
+export function findNamedContext(word: string, named: readonly string[]): string | undefined {
+  if (named.length === 0 || /^(scratch|context)$/i.test(word)) return undefined;
+  const key = contextKey(word);
+  return key !== undefined && named.includes(key) ? key : undefined;
+}
+
+/** Resolves a COPY --from value: index, stage name, named context, or image reference. */
+export function resolveCopyFrom(from: string, stages: readonly StageInfo[], lex: ShellLex, location: Location, named: readonly string[] = []): SourceRef {
   let expanded: string;
   try {
     expanded = lex.processWord(from, new Map());
@@ -48,18 +68,23 @@ export function resolveCopyFrom(from: string, stages: readonly StageInfo[], lex:
     if (index < 0 || index >= stages.length) throw planError(`invalid stage index ${index}`, location);
     return { kind: 'stage', index };
   }
-  return byNameOrImage(from, stages, location);
+  return byNameOrImage(from, stages, location, named);
 }
 
-/** Resolves a RUN --mount from= value: stage name or image reference (no index form). */
-export function resolveMountFrom(from: string, stages: readonly StageInfo[], location: Location): SourceRef {
-  return byNameOrImage(from, stages, location);
+/** Resolves a RUN --mount from= value: stage name, named context or image reference (no index form). */
+export function resolveMountFrom(from: string, stages: readonly StageInfo[], location: Location, named: readonly string[] = []): SourceRef {
+  return byNameOrImage(from, stages, location, named);
 }
 
-function byNameOrImage(from: string, stages: readonly StageInfo[], location: Location): SourceRef {
+// A stage first (a named context of its name has replaced it already), then a named context,
+// then an image: BuildKit's toCommand makes an unknown name a state whose base is resolved
+// like FROM's (resolveBaseImage: named context before the image).
+function byNameOrImage(from: string, stages: readonly StageInfo[], location: Location, named: readonly string[]): SourceRef {
   const st = findStageByName(from, stages);
   if (st) return { kind: 'stage', index: st.index };
   if (from === 'scratch') return { kind: 'scratch' };
+  const ctx = findNamedContext(from, named);
+  if (ctx !== undefined) return { kind: 'named', name: ctx };
   validateImageRef(from, location);
   return { kind: 'image', ref: from };
 }
@@ -73,15 +98,15 @@ export function validateImageRef(ref: string, location: Location): void {
 }
 
 /** Every stage/image source the commands use, in order. */
-export function commandSources(commands: readonly Command[], stages: readonly StageInfo[], lex: ShellLex): CommandSource[] {
+export function commandSources(commands: readonly Command[], stages: readonly StageInfo[], lex: ShellLex, named: readonly string[] = []): CommandSource[] {
   const out: CommandSource[] = [];
   for (const c of commands) {
     if (c.kind === 'copy' && c.from !== '') {
-      out.push({ ref: resolveCopyFrom(c.from, stages, lex, c.location), from: c.from, command: c });
+      out.push({ ref: resolveCopyFrom(c.from, stages, lex, c.location, named), from: c.from, command: c });
     } else if (c.kind === 'run') {
       c.mountFroms.forEach((from, i) => {
         if (from === '') return;
-        out.push({ ref: resolveMountFrom(from, stages, c.location), from, command: c, mountTarget: rawMountTarget(c.mounts[i]!) });
+        out.push({ ref: resolveMountFrom(from, stages, c.location, named), from, command: c, mountTarget: rawMountTarget(c.mounts[i]!) });
       });
     }
   }

@@ -22,6 +22,12 @@ export interface PlanOptions {
   allStages?: boolean;
   /** Report warnings here (lint keeps the ones found before an error); default a fresh collector. */
   warnings?: WarningCollector;
+  /**
+   * Names of the build's named contexts (`--build-context NAME=…`), as `contextKey` gives them.
+   * `FROM NAME`, `COPY --from=NAME` and `RUN --mount=from=NAME` use the context instead of an
+   * image, and a stage named NAME is replaced by it.
+   */
+  namedContexts?: readonly string[];
 }
 
 /** What a stage starts from. */
@@ -29,14 +35,17 @@ export type StageBase =
   | { kind: 'scratch' }
   | { kind: 'stage'; index: number }
   /** `ref` is the FROM word expanded with the global args, as written (not normalised). */
-  | { kind: 'image'; ref: string };
+  | { kind: 'image'; ref: string }
+  /** A named context (`--build-context`), by its `contextKey`; the engine says what it holds. */
+  | { kind: 'named'; name: string };
 
 /** Where COPY --from / RUN --mount from= takes files from. */
 export type SourceRef =
   | { kind: 'context' }
   | { kind: 'scratch' }
   | { kind: 'stage'; index: number }
-  | { kind: 'image'; ref: string };
+  | { kind: 'image'; ref: string }
+  | { kind: 'named'; name: string };
 
 export interface StageInfo {
   index: number;
@@ -73,6 +82,8 @@ export interface BuildPlan {
   target: PlannedStage;
   /** Every stage of the file, for `--target` listings and `--from=<index>`. */
   allStages: StageInfo[];
+  /** The named contexts the plan resolved names against (PlanOptions.namedContexts). */
+  namedContexts: string[];
   escapeToken: '\\' | '`';
   directives: Directive[];
   buildPlatform: Platform;

@@ -53,7 +53,7 @@ function rootImage(ctx: CheckContext, stage: PlannedStage): string | undefined {
   let s: PlannedStage | undefined = stage;
   for (let hops = 0; s && hops <= byIndex.size; hops++) {
     if (s.base.kind === 'image') return s.base.ref;
-    if (s.base.kind === 'scratch') return undefined;
+    if (s.base.kind === 'scratch' || s.base.kind === 'named') return undefined;
     s = byIndex.get(s.base.index);
   }
   return undefined;

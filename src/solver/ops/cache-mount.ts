@@ -82,6 +82,7 @@ export async function copyTree(src: string, dst: string): Promise<void> {
 }
 
 function describe(m: RunMountSpec): string {
+  if (m.from.type === 'named') return `context ${m.from.name}`;
   return m.from.type === 'stage' ? `stage ${m.from.stage}` : m.from.type === 'image' ? m.from.ref : 'the build context';
 }
 

@@ -25,6 +25,7 @@ export async function executeCopy(op: CopyOp, rootfs: string, rt: StepRuntime, c
   }
   if (local.length === 0 && !op.heredocs?.length) return;
   const src = await rt.sourceRoot(op.from);
+  const context = src.isContext ? src.context ?? ctx : undefined;
   try {
     await copyInto({
       srcRoot: src.path,
@@ -33,13 +34,13 @@ export async function executeCopy(op: CopyOp, rootfs: string, rt: StepRuntime, c
       destRoot: rootfs,
       chown: op.chown,
       chmod: op.chmod,
-      ignore: src.isContext ? ctx?.dockerignore : undefined,
+      ignore: context?.dockerignore,
       keepOwnership: !src.isContext, // BuildKit keeps owners for COPY --from; context files arrive as 0:0
       exclude: op.exclude,
       parents: op.parents,
       isAdd: op.isAdd,
       heredocs: op.heredocs,
-      contents: src.isContext ? ctx?.contents : undefined,
+      contents: context?.contents,
     });
   } finally {
     await src.release();

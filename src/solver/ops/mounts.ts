@@ -70,7 +70,8 @@ async function bindMount(m: RunMountSpec, rt: StepRuntime, held: Release[]): Pro
   const path = await secureJoin(src.path, m.source);
   const st = await lstat(path).catch(() => undefined);
   if (!st) throw new DrydockError('NOT_FOUND', `failed to mount ${m.target}: "${m.source}": not found`, { location: rt.location });
-  const filter = src.isContext && rt.contextIgnore?.patterns.length ? rt.contextIgnore : undefined;
+  const ignore = src.isContext ? src.context?.dockerignore ?? rt.contextIgnore : undefined;
+  const filter = ignore?.patterns.length ? ignore : undefined;
   if (m.readonly && !filter) return { type: 'bind', source: path, target: m.target, readonly: true };
   const scratch = await mkdtemp(join(rt.storeRoot, 'tmp', 'bind-'));
   held.push(() => rm(scratch, { recursive: true, force: true }));
