@@ -6,7 +6,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../helpers/paths.js';
 
-export const casesDir = path.join(repoRoot, 'test/conformance/cases');
+/** The corpus's two sets: small cases, and real-world multi-stage Dockerfiles (slow: apt, compilers). */
+export type CaseSet = 'cases' | 'realworld';
+export const setDir = (set: CaseSet) => path.join(repoRoot, 'test/conformance', set);
 
 export interface CaseSpec {
   probe: string;
@@ -47,8 +49,8 @@ function check(name: string, dir: string, spec: CaseSpec): string | undefined {
   return undefined;
 }
 
-function readCase(name: string): Case {
-  const dir = path.join(casesDir, name);
+function readCase(set: CaseSet, name: string): Case {
+  const dir = path.join(setDir(set), name);
   let spec: CaseSpec;
   try {
     spec = JSON.parse(readFileSync(path.join(dir, 'case.json'), 'utf8')) as CaseSpec;
@@ -65,12 +67,14 @@ function globMatcher(globs: string): (name: string) => boolean {
   return (name) => res.length === 0 || res.some((r) => r.test(name));
 }
 
-/** Every case (sorted), narrowed by $CONFORMANCE_CASE (a glob, e.g. `copy-*`). */
-export function loadCases(filter = process.env.CONFORMANCE_CASE ?? ''): Case[] {
+/** Every case of a set (sorted), narrowed by $CONFORMANCE_CASE (a glob, e.g. `copy-*`). */
+export function loadCases(set: CaseSet, filter = process.env.CONFORMANCE_CASE ?? ''): Case[] {
   const match = globMatcher(filter);
-  return readdirSync(casesDir).sort()
-    .filter((n) => statSync(path.join(casesDir, n)).isDirectory() && match(n))
-    .map(readCase);
+  const dir = setDir(set);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).sort()
+    .filter((n) => statSync(path.join(dir, n)).isDirectory() && match(n))
+    .map((n) => readCase(set, n));
 }
 
 /** Shard `i` of `n`: every n-th case, so slow areas spread over the shards. */

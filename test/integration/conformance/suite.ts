@@ -10,15 +10,16 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { readSavedImage } from './archive.js';
 import { Builders, type BuildInput, type BuildResult } from './builders.js';
-import { loadCases, shardOf, type Case } from './cases.js';
+import { loadCases, shardOf, type Case, type CaseSet } from './cases.js';
 import { compareImages } from './compare.js';
 import { checkExpected, type Expected } from './expected.js';
 import { normalizeV08 } from './v08.js';
 
 const run = promisify(execFile);
 
-/** Shard files: `defineShard(i, SHARDS)` in shard-<i>.test.ts. */
+/** Shard files: `defineShard(i, SHARDS)` in shard-<i>.test.ts, `defineShard(i, REALWORLD_SHARDS, 'realworld')` in realworld-<i>.test.ts. */
 export const SHARDS = 4;
+export const REALWORLD_SHARDS = 2;
 
 async function prepare(c: Case, work: string): Promise<BuildInput> {
   const context = path.join(work, 'ctx');
@@ -87,9 +88,9 @@ async function runCase(b: Builders, c: Case, t: TestContext): Promise<void> {
   }
 }
 
-/** Registers shard `i` of `n` of the corpus (narrowed by $CONFORMANCE_CASE) as tests. */
-export function defineShard(i: number, n: number): void {
-  const cases = shardOf(loadCases(), i, n);
+/** Registers shard `i` of `n` of a set of the corpus (narrowed by $CONFORMANCE_CASE) as tests. */
+export function defineShard(i: number, n: number, set: CaseSet = 'cases'): void {
+  const cases = shardOf(loadCases(set), i, n);
   const b = new Builders();
   let started: Promise<void> | undefined;
   const ready = () => (started ??= b.start());
