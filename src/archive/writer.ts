@@ -11,7 +11,10 @@ export class TarWriter {
   private async write(b: Buffer): Promise<void> {
     if (this.output.destroyed) throw new DrydockError('CANCELLED', 'tar output closed');
     if (!this.output.write(b)) {
-      await Promise.race([once(this.output, 'drain'), once(this.output, 'close')]);
+      // Whichever of the two comes first, the other's listeners (and its `error` listener) go
+      // too: exporting an image's filesystem waits here thousands of times on the one stream.
+      const ac = new AbortController();
+      await Promise.race([once(this.output, 'drain', { signal: ac.signal }), once(this.output, 'close', { signal: ac.signal })]).finally(() => ac.abort());
     }
   }
 
