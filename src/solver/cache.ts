@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, writeFile, rm, readdir, stat, utimes } from 'n
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isSnapshotLayer, type CacheKey, type CacheRecord } from '../graph/index.js';
+import { acquireLock } from '../store/lock.js';
 
 export interface LeaseHolder {
   lease(name: string, digests: `sha256:${string}`[]): Promise<void>;
@@ -41,6 +42,32 @@ export class StepCache {
     const tmp = `${this.file(rec.key)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(tmp, JSON.stringify(rec));
     await rename(tmp, this.file(rec.key));
+  }
+
+  /**
+   * Makes the record of `key` once among the builds sharing this store: under a lock file per key,
+   * after `lookup` found that no other build made it meanwhile. Identical steps of concurrent
+   * builds so run once and give one layer, as BuildKit's solver shares in-flight vertices between
+   * jobs (solver/jobs.go); drydock's builds are processes, so they share through the store. A lock
+   * left by a killed build is broken by the next taker (store/lock.ts).
+   */
+  async once(key: CacheKey, lookup: () => Promise<CacheRecord | undefined>, make: () => Promise<CacheRecord>): Promise<{ record: CacheRecord; made: boolean }> {
+    await mkdir(this.dir, { recursive: true });
+    const lock = await acquireLock(join(this.dir, `${key.slice('sha256:'.length)}.lock`));
+    try {
+      const found = await lookup();
+      if (found) return { record: found, made: false };
+      const record = await make();
+      await this.put(record);
+      return { record, made: true };
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** The record of a config-only step: the first one written wins, so concurrent builds agree on its time. */
+  async putOnce(rec: CacheRecord): Promise<CacheRecord> {
+    return (await this.once(rec.key, () => this.get(rec.key), async () => rec)).record;
   }
 
   /** Marks a record used now (its file's mtime), for least-recently-used eviction. */

@@ -103,7 +103,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
       const stepKey = cacheKey(link ? 'scratch' : key, step.op.kind, op, inputs);
       let rec = stage.noCache ? undefined : await env.cache.get(stepKey);
       if (rec?.layer && !(await layerAvailable(env.ws.store, rec.layer))) rec = undefined;
-      const hit = !!rec;
+      let hit = !!rec;
       if (env.explainer) {
         const trace = { id: `${stage.name}#${n}`, instruction: step.instruction, createdBy: step.createdBy, parent: key, key: stepKey, hit, op, inputs, base: n === 2 ? base.image : undefined };
         const reasons = await env.explainer.observe(trace, stage.noCache);
@@ -114,9 +114,21 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
         await env.cache.touch(stepKey);
         env.emit({ type: 'step-cached', time: Date.now(), stage: stage.index, step: id });
       } else {
-        const layer = await layerStep(env.ws, link ? [] : layers, (rootfs) => execute(step, rootfs, id, stage.index, env), stage.inImage === false ? 'snapshot' : 'gzip');
-        rec = { key: stepKey, created: new Date().toISOString(), createdBy: step.createdBy, layer };
-        await env.cache.put(rec);
+        // Another build of this store may be running the same step: the first runs it, the others take its record (not with --no-cache).
+        const lookup = async () => {
+          const again = stage.noCache ? undefined : await env.cache.get(stepKey);
+          return again?.layer && (await layerAvailable(env.ws.store, again.layer)) ? again : undefined;
+        };
+        const made = await env.cache.once(stepKey, lookup, async () => {
+          const layer = await layerStep(env.ws, link ? [] : layers, (rootfs) => execute(step, rootfs, id, stage.index, env), stage.inImage === false ? 'snapshot' : 'gzip');
+          return { key: stepKey, created: new Date().toISOString(), createdBy: step.createdBy, layer };
+        });
+        rec = made.record;
+        if (!made.made) {
+          hit = true;
+          cached++;
+          env.emit({ type: 'step-cached', time: Date.now(), stage: stage.index, step: id });
+        }
       }
       layers.push(rec.layer!);
       used.push(rec.key);
@@ -254,9 +266,7 @@ async function configRecord(env: StageEnv, parent: CacheKey, step: Step): Promis
   const key = cacheKey(parent, 'config', { createdBy: step.createdBy });
   const hit = await env.cache.get(key);
   if (hit) return hit;
-  const rec: CacheRecord = { key, created: new Date().toISOString(), createdBy: step.createdBy };
-  await env.cache.put(rec);
-  return rec;
+  return env.cache.putOnce({ key, created: new Date().toISOString(), createdBy: step.createdBy });
 }
 
 function historyEntry(step: Step, created: string, empty: boolean, epoch?: number): HistoryEntry {
