@@ -1,0 +1,3 @@
+module github.com/example/buildkitd
+
+go 1.19

@@ -1,0 +1,3 @@
+module github.com/example/whoami
+
+go 1.19
