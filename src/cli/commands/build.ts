@@ -53,6 +53,11 @@ Examples:
   drydock build -o type=oci,dest=app.oci,compression=zstd .  OCI archive, zstd layers
   drydock build -o type=local,dest=out --target export .     a stage's files as a directory
   drydock build -o type=registry,name=localhost:5000/app:1 . push without storing
+  drydock build --push --load -t localhost:5000/app:1 .      push, and keep it in the local store
+  drydock build --annotation org.opencontainers.image.source=https://git.example/app -t app:1 .
+  drydock build --build-context lib=../lib .                 COPY --from=lib: another directory
+  drydock build --build-context golang=docker-image://golang:1.22 .   FROM golang: that image instead
+  drydock build --add-host db:10.0.0.5 --shm-size 1g --ulimit nofile=4096 .   RUN containers' hosts, /dev/shm, limits
   drydock build --cache-to type=registry,ref=reg/app:cache,mode=max --cache-from reg/app:cache .
   drydock build --secret id=npmrc,src=$HOME/.npmrc .         RUN --mount=type=secret,id=npmrc
   drydock build --ssh default .                              RUN --mount=type=ssh
