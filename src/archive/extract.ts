@@ -93,11 +93,13 @@ function lstatOrUndefined(p: string): Stats | undefined {
 
 class Extraction {
   private readonly sameOwner: boolean;
-  private readonly dirs: Array<[string, TarHeader]> = [];
+  /** Directories whose metadata is applied last, and overlay whiteouts made last (absolute paths). */
+  private dirs: Array<[string, TarHeader]> = [];
+  private whiteouts: string[] = [];
+  /** Directories (absolute) an overlay-mode extraction marks opaque. */
+  private opaque: string[] = [];
   /** Parent dirs resolved without symlinks: rel → abs. Cleared below a path an entry replaces. */
   private readonly plainDirs = new Map<string, string>();
-  private readonly whiteouts: string[] = [];
-  private readonly opaque: string[] = [];
   /** Paths this extraction made: in an empty destination, nothing else can be in the way. */
   private readonly created = new Set<string>();
   private readonly startedEmpty: boolean;
@@ -118,7 +120,7 @@ class Extraction {
     const base = rel.slice(slash + 1);
     const parent = await this.parent(parentRel);
     if (this.opts.whiteouts === 'overlay' && base.startsWith(WHITEOUT_PREFIX)) {
-      if (base === OPAQUE_MARKER) this.opaque.push(parentRel);
+      if (base === OPAQUE_MARKER) this.opaque.push(parent);
       else if (!base.startsWith(`${WHITEOUT_PREFIX}${WHITEOUT_PREFIX}`)) this.whiteouts.push(`${parent}/${base.slice(WHITEOUT_PREFIX.length)}`);
       return;
     }
@@ -126,7 +128,7 @@ class Extraction {
     const existing = this.startedEmpty && !this.created.has(target) ? undefined : lstatOrUndefined(target);
     if (existing && !(existing.isDirectory() && h.type === 'directory')) {
       rmSync(target, { recursive: true, force: true });
-      this.forget(rel);
+      this.forget(target);
     }
     this.created.add(target);
     switch (h.type) {
@@ -173,9 +175,17 @@ class Extraction {
     return abs;
   }
 
-  /** An entry replaced `rel`: what was resolved through it may now resolve elsewhere. */
-  private forget(rel: string): void {
-    for (const k of this.plainDirs.keys()) if (k === rel || k.startsWith(`${rel}/`)) this.plainDirs.delete(k);
+  /**
+   * An entry replaced `abs` (resolved, so whatever name reached it): parents resolved through it
+   * may now resolve elsewhere, and work left for the end (directory metadata, whiteouts) at or
+   * under it would follow whatever replaced it, a symlink to the host included.
+   */
+  private forget(abs: string): void {
+    const under = (p: string) => p === abs || p.startsWith(`${abs}/`);
+    for (const [k, v] of this.plainDirs) if (under(v)) this.plainDirs.delete(k);
+    this.dirs = this.dirs.filter(([p]) => !under(p));
+    this.whiteouts = this.whiteouts.filter((p) => !under(p));
+    this.opaque = this.opaque.filter((p) => !under(p));
   }
 
   private owner(h: TarHeader): { uid: number; gid: number } | undefined {
@@ -226,7 +236,7 @@ class Extraction {
     await hostCalls().mknodWhiteouts(this.whiteouts.filter((w) => !this.created.has(w)));
     // Directory metadata last, deepest first: creating their children changed their times.
     for (const [p, h] of this.dirs.reverse()) this.pathMetadata(p, h);
-    return { opaque: this.opaque };
+    return { opaque: this.opaque.map((p) => (p === this.dest ? '' : p.slice(this.dest.length + 1))) };
   }
 
   /** One line naming the entry, for what the filesystem said (a name too long, a full disk…). */
