@@ -1,7 +1,8 @@
 /**
- * fsck: re-hash every blob, check that every reference's image (host platform) is complete, and
- * find leftovers of killed processes. --repair removes corrupt blobs, dangling references and
- * stale temp files. Runs under the GC lock so it never races a prune.
+ * fsck: re-hash every blob, check that every reference's image (host platform) is complete, then
+ * the snapshots, step records, leases, locks and build records (fsck-state.ts), and find
+ * leftovers of killed processes. --repair removes what is corrupt, dangling or left over. Runs
+ * under the GC lock so it never races a prune.
  */
 import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { resolveFromContent } from '../image/resolve.js';
 import type { Store } from './index.js';
 import { withLock } from './lock.js';
 import { removeStaleTemps } from './gc.js';
+import { checkState, type Finding } from './fsck-state.js';
 import { Writable } from 'node:stream';
 
 export interface FsckReport {
@@ -21,8 +23,10 @@ export interface FsckReport {
   danglingRefs: Array<{ ref: string; reason: string }>;
   invalidRefFiles: string[];
   staleTemps: number;
+  /** Snapshots, step records, leases, locks and build records found broken or left over. */
+  findings: Finding[];
   repaired: boolean;
-  /** No corrupt blobs and no dangling references (stale temps are harmless garbage). */
+  /** No corrupt blobs, no dangling references, no findings but harmless leftovers (as stale temps). */
   ok: boolean;
 }
 
@@ -33,7 +37,18 @@ async function hashFile(path: string): Promise<Digest> {
 }
 
 export async function fsck(store: Store, opts: { repair?: boolean } = {}): Promise<FsckReport> {
-  return withLock(store.gcLockPath, async () => {
+  const check = () => checkStore(store, opts);
+  try {
+    return await withLock(store.gcLockPath, check);
+  } catch (e) {
+    // A full disk has no room for the lock file: the read-only check still runs (a repair needs the lock).
+    if (opts.repair || (e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
+    return check();
+  }
+}
+
+async function checkStore(store: Store, opts: { repair?: boolean }): Promise<FsckReport> {
+  {
     const corrupt: Digest[] = [];
     let checked = 0;
     for await (const d of store.content.list()) {
@@ -54,16 +69,18 @@ export async function fsck(store: Store, opts: { repair?: boolean } = {}): Promi
     const invalid = await store.images.invalidFiles();
     if (opts.repair) for (const f of invalid) await unlink(f).catch(() => {});
     const staleTemps = await removeStaleTemps(store, !opts.repair);
+    const findings = await checkState(store, !!opts.repair);
     return {
       blobsChecked: checked,
       corruptBlobs: corrupt,
       danglingRefs: dangling,
       invalidRefFiles: invalid,
       staleTemps,
+      findings,
       repaired: !!opts.repair,
-      ok: corrupt.length === 0 && dangling.length === 0 && invalid.length === 0,
+      ok: corrupt.length === 0 && dangling.length === 0 && invalid.length === 0 && findings.every((f) => f.harmless),
     };
-  });
+  }
 }
 
 async function checkImage(store: Store, target: { digest: Digest; mediaType: string; size: number }, corrupt: Set<Digest>): Promise<string | undefined> {
