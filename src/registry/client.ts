@@ -14,8 +14,8 @@ import { getCredentials } from './auth/dockerconfig.js';
 import type { Credentials } from './auth/types.js';
 import type { Endpoint } from './endpoint.js';
 import {
-  DEFAULT_RETRY, backoff, dispatcher, isRetryableNetworkError, isRetryableStatus, networkError,
-  registryErrorText, RegistryHttpError, type RetryPolicy,
+  DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, MAX_RETRY_AFTER_MS, Watchdog, afterAttempts, backoff, dispatcher, isRetryableNetworkError,
+  isRetryableStatus, networkError, registryErrorText, retryAfterMs, RegistryHttpError, type RetryPolicy,
 } from './http.js';
 import { mountBlob, uploadBlob, type BlobSource, type UploadOptions } from './upload.js';
 
@@ -44,6 +44,8 @@ export interface SendRequest {
   body?: () => Buffer | Readable;
   /** Retry on resets and 5xx (default true). Blob uploads retry a whole upload instead. */
   retry?: boolean;
+  /** What this request does, for messages: `put manifest app:1`. */
+  what?: string;
 }
 
 export interface RegistryResponse {
@@ -51,6 +53,8 @@ export interface RegistryResponse {
   headers: IncomingHttpHeaders;
   body: Dispatcher.ResponseData['body'];
   url: URL;
+  /** Requests sent for this answer (more than 1 when resets or 5xx were retried). */
+  attempts: number;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -75,6 +79,11 @@ export class RegistryClient {
     return this.endpoint.host;
   }
 
+  /** The idle timeout: a request with no byte either way for this long is stalled. */
+  get timeoutMs(): number {
+    return this.endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
   private get dispatcher(): Dispatcher {
     return dispatcher(this.endpoint.tlsVerify);
   }
@@ -96,6 +105,7 @@ export class RegistryClient {
         try {
           const res = await request(`${base}/v2/`, {
             method: 'GET', headers: { 'user-agent': USER_AGENT }, dispatcher: this.dispatcher, signal: this.opts.signal,
+            headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs,
           });
           await res.body.dump();
           if (isRetryableStatus(res.statusCode) && attempt + 1 < this.retry.attempts) {
@@ -114,7 +124,7 @@ export class RegistryClient {
         }
       }
     }
-    throw networkError(this.host, lastError);
+    throw networkError(this.host, lastError, undefined, this.timeoutMs);
   }
 
   /** Send with auth, redirects and retries. 401/403 throw; every other status is returned. */
@@ -132,17 +142,26 @@ export class RegistryClient {
       const authorization = ours ? await this.auth.header(req.scopes) : undefined;
       if (authorization) headers.authorization = authorization;
       let res: Dispatcher.ResponseData;
+      // Our own idle timer until the answer's headers (undici's headersTimeout would also count
+      // a long upload); undici's bodyTimeout from then on.
+      const watchdog = new Watchdog(this.timeoutMs);
+      const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, watchdog.signal]) : watchdog.signal;
       try {
+        const b = body?.();
         res = await request(url, {
-          method, headers, body: body?.(), signal: this.opts.signal,
+          method, headers, body: b === undefined || Buffer.isBuffer(b) ? b : watchdog.tap(b), signal,
+          headersTimeout: 0, bodyTimeout: this.timeoutMs,
           dispatcher: ours ? this.dispatcher : dispatcher(url.protocol !== 'https:' || this.endpoint.tlsVerify),
         });
-      } catch (e) {
+      } catch (err) {
+        const e = watchdog.fired ? watchdog.signal.reason : err;
         if (req.retry !== false && isRetryableNetworkError(e) && attempt + 1 < this.retry.attempts) {
           await backoff(this.retry, attempt++, this.opts.signal);
           continue;
         }
-        throw networkError(this.host, e);
+        throw afterAttempts(networkError(this.host, e, req.what, this.timeoutMs), attempt + 1);
+      } finally {
+        watchdog.clear();
       }
       const status = res.statusCode;
       if (REDIRECTS.has(status) && res.headers.location && redirects < 10) {
@@ -168,12 +187,13 @@ export class RegistryClient {
         const { text } = registryErrorText(await res.body.text());
         throw new DrydockError('AUTH', `${this.host}: denied: ${text || 'requested access to the resource is denied'}`);
       }
-      if (req.retry !== false && isRetryableStatus(status) && attempt + 1 < this.retry.attempts) {
+      const wait = retryAfterMs(res.headers['retry-after']);
+      if (req.retry !== false && isRetryableStatus(status) && attempt + 1 < this.retry.attempts && !(wait! > MAX_RETRY_AFTER_MS)) {
         await res.body.dump();
-        await backoff(this.retry, attempt++, this.opts.signal);
+        await backoff(this.retry, attempt++, this.opts.signal, wait);
         continue;
       }
-      return { status, headers: res.headers, body: res.body, url };
+      return { status, headers: res.headers, body: res.body, url, attempts: attempt + 1 };
     }
   }
 
@@ -187,10 +207,21 @@ export class RegistryClient {
     return new DrydockError('AUTH', `${this.host}: ${scopeError ? 'denied: requested access to the resource is denied' : `unauthorized: ${text || 'authentication required'}`}`);
   }
 
-  /** Throw the registry's error for an unexpected status. */
+  /** Throw the registry's error for an unexpected status (saying how often it was tried, and a long Retry-After). */
   async fail(res: RegistryResponse, what: string, code: ErrorCode = 'REGISTRY'): Promise<never> {
     const { text } = registryErrorText(await res.body.text().catch(() => ''));
-    throw new RegistryHttpError(code, `${this.host}: ${what}: ${text || `HTTP ${res.status}`}`, res.status);
+    const wait = retryAfterMs(res.headers['retry-after']);
+    const later = wait !== undefined && wait > MAX_RETRY_AFTER_MS ? ` (rate limited: retry after ${Math.ceil(wait / 1000)}s)` : '';
+    const error = new RegistryHttpError(code, `${this.host}: ${what}: ${text || `HTTP ${res.status}`}${later}`, res.status, wait);
+    throw afterAttempts(error, res.attempts);
+  }
+
+  /** Refuse an answer whose Docker-Content-Digest is not what we sent: the registry stored something else. */
+  checkDigestHeader(res: RegistryResponse, expected: Digest, what: string): void {
+    const got = headerValue(res.headers['docker-content-digest']);
+    if (got !== undefined && got !== expected) {
+      throw new DrydockError('DIGEST', `${this.host}: ${what}: the registry stored ${got} (Docker-Content-Digest), not ${expected}`);
+    }
   }
 
   // ---- manifests ----
@@ -225,20 +256,23 @@ export class RegistryClient {
   }
 
   async putManifest(repo: string, reference: string, bytes: Buffer, mediaType: string): Promise<Digest> {
+    const what = `put manifest ${repo}${refSep(reference)}${reference}`;
     const res = await this.send({
       method: 'PUT', path: `/v2/${repo}/manifests/${reference}`, scopes: [repositoryScope(repo, ['pull', 'push'])],
-      headers: { 'content-type': mediaType, 'content-length': String(bytes.length) }, body: () => bytes,
+      headers: { 'content-type': mediaType, 'content-length': String(bytes.length) }, body: () => bytes, what,
     });
-    if (res.status !== 201 && res.status !== 200) await this.fail(res, `put manifest ${repo}${refSep(reference)}${reference}`);
+    if (res.status !== 201 && res.status !== 200) await this.fail(res, what);
     await res.body.dump();
-    return sha256(bytes);
+    const digest = sha256(bytes);
+    this.checkDigestHeader(res, digest, what);
+    return digest;
   }
 
   // ---- blobs ----
 
   /** The blob's size when the repository has it, else undefined. */
   async blobExists(repo: string, digest: Digest): Promise<number | undefined> {
-    const res = await this.send({ method: 'HEAD', path: `/v2/${repo}/blobs/${digest}`, scopes: [repositoryScope(repo, ['pull'])] });
+    const res = await this.send({ method: 'HEAD', path: `/v2/${repo}/blobs/${digest}`, scopes: [repositoryScope(repo, ['pull'])], what: `head blob ${digest}` });
     await res.body.dump();
     if (res.status === 404) return undefined;
     if (res.status !== 200) await this.fail(res, `head blob ${digest}`);

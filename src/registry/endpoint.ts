@@ -16,12 +16,15 @@ export interface Endpoint {
   tlsVerify: boolean;
   /** Mirrors are pull-only and fall through to the next endpoint on any failure. */
   mirror: boolean;
+  /** Idle timeout: no byte sent or received for this long fails the request (retried as a reset is). */
+  timeoutMs?: number;
 }
 
 export interface EndpointOptions {
   insecure?: boolean | string[];
   tlsVerify?: boolean;
   mirrors?: Record<string, string[]>;
+  timeoutMs?: number;
 }
 
 export const DOCKER_HUB_DOMAIN = 'docker.io';
@@ -54,7 +57,7 @@ function isInsecure(host: string, opts: EndpointOptions): boolean {
 
 function direct(domain: string, host: string, opts: EndpointOptions): Endpoint {
   const insecure = isInsecure(host, opts);
-  return { domain, host, schemes: insecure ? ['https', 'http'] : ['https'], tlsVerify: !insecure, mirror: false };
+  return { domain, host, schemes: insecure ? ['https', 'http'] : ['https'], tlsVerify: !insecure, mirror: false, timeoutMs: opts.timeoutMs };
 }
 
 function mirrorEndpoint(domain: string, url: string, opts: EndpointOptions): Endpoint {
@@ -65,7 +68,7 @@ function mirrorEndpoint(domain: string, url: string, opts: EndpointOptions): End
   }
   const scheme = m[1] as 'https' | 'http';
   const host = m[2]!;
-  return { domain, host, schemes: [scheme], tlsVerify: scheme === 'https' && !isInsecure(host, opts), mirror: true };
+  return { domain, host, schemes: [scheme], tlsVerify: scheme === 'https' && !isInsecure(host, opts), mirror: true, timeoutMs: opts.timeoutMs };
 }
 
 /** Endpoints to try, in order, for pulling from `domain` (pushes use only the non-mirror one). */

@@ -1,8 +1,10 @@
 /**
  * drydock's own registry settings file, read like Docker's daemon.json:
  *   <root>/config.json, else /etc/drydock/config.json
- *   {"registry-mirrors": ["http://127.0.0.1:5000"], "insecure-registries": ["myreg:5000"]}
+ *   {"registry-mirrors": ["http://127.0.0.1:5000"], "insecure-registries": ["myreg:5000"], "registry-timeout": 300}
  * Mirrors apply to docker.io, as in Docker. Options passed in code win over the file.
+ * "registry-timeout" (seconds without a byte either way before a request counts as stalled) is
+ * overridden by the environment variable DRYDOCK_REGISTRY_TIMEOUT.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,7 @@ export const SYSTEM_CONFIG = '/etc/drydock/config.json';
 interface SettingsFile {
   'registry-mirrors'?: string[];
   'insecure-registries'?: string[];
+  'registry-timeout'?: number;
 }
 
 async function readSettings(file: string): Promise<SettingsFile | undefined> {
@@ -38,19 +41,31 @@ async function readSettings(file: string): Promise<SettingsFile | undefined> {
       throw new DrydockError('USAGE', `${file}: "${key}" must be a list of strings`);
     }
   }
+  const t = s['registry-timeout'];
+  if (t !== undefined && !(typeof t === 'number' && t > 0)) throw new DrydockError('USAGE', `${file}: "registry-timeout" must be a number of seconds above 0`);
   return s;
+}
+
+/** DRYDOCK_REGISTRY_TIMEOUT, else the file's "registry-timeout", in ms. */
+function timeoutMs(file: SettingsFile | undefined): number | undefined {
+  const env = process.env.DRYDOCK_REGISTRY_TIMEOUT;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!(n > 0)) throw new DrydockError('USAGE', `DRYDOCK_REGISTRY_TIMEOUT=${env}: must be a number of seconds above 0`);
+    return n * 1000;
+  }
+  const t = file?.['registry-timeout'];
+  return t === undefined ? undefined : t * 1000;
 }
 
 /** Endpoint settings for an operation: explicit options, then the settings file of `root`. */
 export async function endpointOptions(opts: RegistryOptions, root = opts.root): Promise<EndpointOptions> {
-  let file: SettingsFile | undefined;
-  if (opts.mirrors === undefined || opts.insecure === undefined) {
-    file = (root ? await readSettings(path.join(root, 'config.json')) : undefined) ?? (await readSettings(SYSTEM_CONFIG));
-  }
+  const file = (root ? await readSettings(path.join(root, 'config.json')) : undefined) ?? (await readSettings(SYSTEM_CONFIG));
   const fileInsecure = file?.['insecure-registries'];
   return {
     tlsVerify: opts.tlsVerify,
     insecure: opts.insecure ?? (fileInsecure?.length ? fileInsecure : undefined),
     mirrors: opts.mirrors ?? (file?.['registry-mirrors']?.length ? { [DOCKER_HUB_DOMAIN]: file['registry-mirrors'] } : undefined),
+    timeoutMs: timeoutMs(file),
   };
 }

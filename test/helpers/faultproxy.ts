@@ -1,15 +1,19 @@
 /**
  * A tiny HTTP proxy in front of a registry that injects faults: a status code, a dropped
- * connection, or a corrupted body, chosen per request by the test's `rule`.
+ * connection (before, during or after the registry took the request), a corrupted or stalled
+ * body, a request never answered, or rewritten response headers, chosen per request by `rule`.
  */
-import http from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Transform } from 'node:stream';
 
 export type FaultAction =
   | undefined // forward untouched
   | { status: number; body?: string; headers?: Record<string, string> }
-  | 'reset' // destroy the client socket before answering
+  | 'reset' // destroy the client socket halfway through the request body (at once when it has none)
+  | 'reset-after' // forward the whole request to the registry, then drop the connection instead of answering
+  | 'hang' // stop reading the request and never answer (a stalled connection)
+  | { headers: Record<string, string> } // forward, then overwrite these response headers
   | 'corrupt' // forward, flipping one byte of the response body
   | 'truncate' // forward headers and half the body, then drop the connection
   | 'stall'; // forward headers and half the body, then hang until the client gives up
@@ -19,6 +23,9 @@ export interface FaultRequest {
   path: string;
   /** 1-based count of requests seen so far (all paths). */
   n: number;
+  headers: IncomingHttpHeaders;
+  /** Date.now() when the request arrived. */
+  time: number;
 }
 
 export interface FaultProxy {
@@ -33,21 +40,33 @@ export async function startFaultProxy(targetHost: string, rule: (req: FaultReque
   const requests: FaultRequest[] = [];
   let proxyHost = '';
   const server = http.createServer((req, res) => {
-    const fr: FaultRequest = { method: req.method ?? 'GET', path: req.url ?? '/', n: requests.length + 1 };
+    const fr: FaultRequest = { method: req.method ?? 'GET', path: req.url ?? '/', n: requests.length + 1, headers: req.headers, time: Date.now() };
     requests.push(fr);
     const action = rule(fr);
     if (action === 'reset') {
-      req.socket.destroy();
+      const half = Number(req.headers['content-length'] ?? 0) / 2;
+      if (!(half > 0)) return void req.socket.destroy();
+      let got = 0;
+      req.on('data', (c: Buffer) => { got += c.length; if (got >= half) req.socket.destroy(); });
       return;
     }
-    if (action && typeof action === 'object') {
+    if (action === 'hang') {
+      req.pause();
+      return;
+    }
+    if (action && typeof action === 'object' && 'status' in action) {
       req.resume();
       res.writeHead(action.status, { 'content-type': 'application/json', ...action.headers }).end(action.body ?? '');
       return;
     }
     const headers = { ...req.headers }; // Host stays the proxy's, so the registry's URLs point back at us
     const up = http.request({ host: targetName, port: targetPort, method: req.method, path: req.url, headers }, (upRes) => {
-      const outHeaders = { ...upRes.headers };
+      if (action === 'reset-after') {
+        upRes.resume();
+        upRes.on('end', () => req.socket.destroy());
+        return;
+      }
+      const outHeaders = { ...upRes.headers, ...(action && typeof action === 'object' && 'headers' in action ? action.headers : {}) };
       // Keep redirects and upload locations pointing at the proxy.
       if (typeof outHeaders.location === 'string') outHeaders.location = outHeaders.location.replace(`//${targetHost}`, `//${proxyHost}`);
       res.writeHead(upRes.statusCode ?? 502, outHeaders);
