@@ -70,16 +70,15 @@ function resolveMount(d: DispatchState, c: RunCommand, m: Mount): RunMount {
   let from: SourceRef;
   if (m.from !== '') from = resolveMountFrom(m.from, d.ctx.stages, c.location, d.ctx.namedContexts);
   else from = m.type === 'bind' ? { kind: 'context' } : { kind: 'scratch' };
-  if (m.type === 'secret') return secretMount(m);
+  if (m.type === 'secret') return secretMount(m, (t) => inWorkdir(d, t));
   if (m.type === 'ssh') {
     if (m.source !== '') throw new Error('ssh does not support source');
     return {
-      type: 'ssh', from: { kind: 'scratch' }, source: '/', target: m.target, readOnly: m.readOnly, id: m.id || 'default', required: m.required,
+      type: 'ssh', from: { kind: 'scratch' }, source: '/', target: m.target && inWorkdir(d, m.target), readOnly: m.readOnly, id: m.id || 'default', required: m.required,
       ...fileInfo(m),
     };
   }
-  let target = m.target;
-  if (!posix.isAbsolute(posix.normalize(target || '.'))) target = goJoin('/', d.config.WorkingDir || '/', target);
+  const target = inWorkdir(d, m.target);
   if (target === '/') throw new Error(`invalid mount target "${target}"`);
   const out: RunMount = { type: m.type, from, source: goJoin('/', m.source), target, readOnly: m.readOnly, ...fileInfo(m) };
   if (m.type === 'tmpfs') out.sizeLimit = m.sizeLimit;
@@ -90,14 +89,23 @@ function resolveMount(d: DispatchState, c: RunCommand, m: Mount): RunMount {
   return out;
 }
 
-function secretMount(m: Mount): RunMount {
+/**
+ * A relative mount target is under the working directory, for every mount type: BuildKit's
+ * exec op joins it with the cwd (frontend/gateway/container/container.go PrepareMounts).
+ */
+function inWorkdir(d: DispatchState, target: string): string {
+  return posix.isAbsolute(posix.normalize(target || '.')) ? target : goJoin('/', d.config.WorkingDir || '/', target);
+}
+
+function secretMount(m: Mount, resolve: (target: string) => string): RunMount {
   let id = m.source || m.id;
   if (id === '') {
     if (m.target === '') throw new Error('one of source, target required');
     id = posix.basename(m.target);
   }
   // with env= and no target the secret is only an env variable
-  const target = m.env === undefined ? m.target || `/run/secrets/${posix.basename(id)}` : m.target;
+  const given = m.target && resolve(m.target);
+  const target = m.env === undefined ? given || `/run/secrets/${posix.basename(id)}` : given;
   const mode = m.mode ?? (m.uid !== undefined || m.gid !== undefined ? 0o400 : undefined);
   return {
     type: 'secret', from: { kind: 'scratch' }, source: '/', target, readOnly: true, id, required: m.required,
