@@ -130,7 +130,7 @@ describe('registry errors, one clear line each', () => {
       ? { status: 500, body: '{"errors":[{"code":"UNKNOWN","message":"storage backend down"}]}' } : undefined));
     try {
       const target = `${proxy.host}/${repo}:1`;
-      await assert.rejects(pullImage(await emptyStore(), target), drydockError('REGISTRY', `pull ${target}: ${proxy.host}: get manifest ${repo}:1: storage backend down`));
+      await assert.rejects(pullImage(await emptyStore(), target), drydockError('REGISTRY', `pull ${target}: ${proxy.host}: get manifest ${repo}:1: storage backend down (after 5 attempts)`));
       assert.equal(proxy.requests.filter((r) => r.path.includes('/manifests/')).length, 5);
     } finally {
       await proxy.stop();

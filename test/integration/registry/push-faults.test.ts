@@ -98,6 +98,21 @@ describe('push: registry faults', () => {
     });
   });
 
+  it('connection reset mid PATCH chunk (--chunk-size): the upload starts over in a fresh session and completes', async () => {
+    const isPatch = (r: FaultRequest) => r.method === 'PATCH' && r.path.includes('/blobs/uploads/');
+    let patches = 0;
+    // The second chunk of the first chunked upload is cut halfway.
+    await withProxy((r) => (isPatch(r) && ++patches === 2 ? 'reset' : undefined), async (proxy) => {
+      const { root, ref, image } = await imageFor(proxy, 'reset-patch');
+      const r = await runDrydock(['push', '--chunk-size', String(64 * 1024), ref], { root });
+      assert.equal(r.code, 0, r.stderr);
+      const posts = count(proxy, (q) => q.method === 'POST' && q.path.includes('/blobs/uploads/'));
+      assert.equal(posts, 4); // 3 blobs, one session abandoned
+      const state = await registryState('faults/reset-patch', '1');
+      assert.deepEqual(state?.blobs.sort(), [image.configDigest, ...image.layers.map((l) => l.digest)].sort());
+    });
+  });
+
   it('connection reset on every upload of one blob: gives up after the bounded attempts, no manifest', async () => {
     let bad = '';
     await withProxy((r) => (bad && isBlobPut(r, bad) ? 'reset' : undefined), async (proxy) => {
