@@ -56,6 +56,9 @@ export async function prepareMounts(specs: RunMountSpec[], env: string[], rt: St
     }
   }
   if (sshSock && !env.some((e) => e.startsWith('SSH_AUTH_SOCK='))) out.env.push(`SSH_AUTH_SOCK=${sshSock}`);
+  // parents before what is mounted inside them, whatever the Dockerfile's order: BuildKit sorts
+  // the mounts by destination, bytewise (frontend/gateway/container/container.go PrepareMounts)
+  out.mounts.sort((a, b) => Buffer.compare(Buffer.from(a.target), Buffer.from(b.target)));
   return out;
 }
 
