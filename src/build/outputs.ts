@@ -5,8 +5,7 @@
  * directory (type=local) or a tar (type=tar). Any number of them in one build. Image outputs
  * may carry OCI annotations (`annotation.KEY=V` attributes, ./annotations.ts).
  */
-import { createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { writeOutputFile } from '../util/output-file.js';
 import type { Store } from '../store/index.js';
 import type { Digest, ImageConfig, Platform } from '../image/oci.js';
 import type { LayerRef } from '../graph/index.js';
@@ -75,8 +74,7 @@ async function exportOne(o: OutputSpec, x: ExportInput, image: OutputImage): Pro
   }
   if (o.type === 'tar') {
     const { flattenToTar } = await import('../image/flatten.js');
-    const out = dest === '-' ? process.stdout : createWriteStream(dest);
-    await pipeline(flattenToTar(x.store, x.layers.map((l) => l.descriptor)), out);
+    await writeOutputFile(dest, flattenToTar(x.store, x.layers.map((l) => l.descriptor)));
     return done();
   }
   if (o.type === 'registry') {
@@ -90,7 +88,7 @@ async function exportOne(o: OutputSpec, x: ExportInput, image: OutputImage): Pro
     const names = o.name ? o.name.split(',') : x.tags;
     const target = await outputManifest(o, image);
     const archive = await saveImages(x.store, [{ target, refs: names, ...(x.platform ? { platform: x.platform } : {}) }], o.type);
-    await pipeline(archive, dest === '-' ? process.stdout : createWriteStream(dest));
+    await writeOutputFile(dest, archive);
     return done(target.digest);
   }
   throw new DrydockError('USAGE', `unknown output type ${String((o as OutputSpec).type)}`);

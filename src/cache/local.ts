@@ -4,7 +4,7 @@
  * (the cache's tag, `latest` by default). Other tags in the same directory are kept.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
@@ -22,6 +22,8 @@ const REF_NAME = 'org.opencontainers.image.ref.name';
 /** Copies the tree under `root` from the store into the layout at `dir`, naming it `tag`. */
 export async function writeLayout(store: Store, root: Descriptor, dir: string, tag = 'latest'): Promise<void> {
   const blobDir = join(dir, 'blobs', 'sha256');
+  // A layout this export starts is removed if it fails (a full disk): never a directory that looks like half a cache.
+  const existed = await stat(dir).then(() => true, () => false);
   try {
     await mkdir(blobDir, { recursive: true });
     const tree = await walkTree(root, (d) => store.content.readBytes(d.digest));
@@ -29,7 +31,10 @@ export async function writeLayout(store: Store, root: Descriptor, dir: string, t
       const path = join(blobDir, digestHex(b.digest));
       if ((await stat(path).catch(() => undefined))?.size === b.size) continue;
       const tmp = `${path}.tmp-${process.pid}`;
-      await pipeline(store.content.createReadStream(b.digest), createWriteStream(tmp));
+      await pipeline(store.content.createReadStream(b.digest), createWriteStream(tmp)).catch(async (e) => {
+        await rm(tmp, { force: true });
+        throw e;
+      });
       await rename(tmp, path);
     }
     for (const m of [...tree.manifests, tree.root]) await atomic(join(blobDir, digestHex(m.descriptor.digest)), m.bytes);
@@ -40,7 +45,10 @@ export async function writeLayout(store: Store, root: Descriptor, dir: string, t
     const out: Index = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [...others, entry] };
     await atomic(join(dir, 'index.json'), Buffer.from(JSON.stringify(out)));
   } catch (e) {
+    if (!existed) await rm(dir, { recursive: true, force: true });
     if (e instanceof DrydockError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC') throw new DrydockError('STORE', `no space left on device writing the cache to ${dir}`, { cause: e });
     throw new DrydockError('STORE', `writing the cache to ${dir}: ${(e as Error).message}`, { cause: e });
   }
 }
@@ -94,6 +102,11 @@ async function readJSON<T>(dir: string, d: Descriptor): Promise<T> {
 
 async function atomic(path: string, bytes: Buffer): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, bytes);
+  try {
+    await writeFile(tmp, bytes);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
   await rename(tmp, path);
 }

@@ -3,7 +3,7 @@
  * of moby/sys/user's GetExecUser), against the rootfs's own /etc/passwd and /etc/group.
  */
 import { DrydockError } from '../util/errors.js';
-import { parseNumericId, readGroup, readPasswd } from '../util/passwd.js';
+import { parseNumericId, readGroup, readPasswd } from './passwd.js';
 
 export interface ResolvedUser {
   uid: number;

@@ -4,7 +4,7 @@
  * a numeric user alone means uid=gid=N; a named user brings its primary group; a name that is
  * not found leaves 0 (BuildKit does not fail here).
  */
-import { lookupGroup, lookupUser, parseNumericId } from '../util/passwd.js';
+import { lookupGroup, lookupUser, parseNumericId } from '../exec/passwd.js';
 
 export interface Owner {
   uid: number;

@@ -10,7 +10,7 @@
  * process left in active/ and tmp/ is unmounted and removed when the store is next opened.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, readlink, rename, rm, stat, statfs, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Digest } from '../image/oci.js';
@@ -148,6 +148,9 @@ export class LayerStore {
       const { opaque } = await convertWhiteouts(fs, { setOpaqueXattr });
       await this.adopt(diffID, tmp, { opaque });
     } catch (e) {
+      // GNU tar reports a full disk only as a short write: the free space tells (read before the temp dir goes).
+      const full = (e as NodeJS.ErrnoException).code === 'ENOSPC' || (await statfs(tmp).then((st) => st.bavail * st.bsize < 1 << 20, () => false));
+      if (full) throw new DrydockError('STORE', `no space left on device while unpacking layer ${diffID}`, { cause: e });
       if (e instanceof DrydockError) throw e;
       throw new DrydockError('STORE', `unpacking layer ${diffID}: ${(e as Error).message}`, { cause: e });
     } finally {

@@ -38,7 +38,13 @@ export async function acquireLock(path: string): Promise<Lock> {
   const text = `${process.pid} ${token}\n`;
   // Written aside then hard-linked into place, so the lock never exists without its owner.
   const staging = `${path}.${process.pid}.${token}`;
-  await writeFile(staging, text);
+  try {
+    await writeFile(staging, text);
+  } catch (e) {
+    // A full disk: the file may exist, empty; it must not be left behind.
+    await unlink(staging).catch(() => {});
+    throw e;
+  }
   for (;;) {
     try {
       await link(staging, path);

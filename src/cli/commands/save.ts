@@ -10,9 +10,9 @@ export function register(program: Command): void {
     .option('--format <format>', 'docker (docker save layout, also a valid OCI layout) or oci', 'docker')
     .action(async (names: string[], _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<{ root?: string; output?: string; format: string }>();
-      const [{ openStore }, { saveImages }, { DrydockError }, { createWriteStream }, { rm }, { pipeline }] = await Promise.all([
+      const [{ openStore }, { saveImages }, { DrydockError }, { pipeline }, { writeOutputFile }] = await Promise.all([
         import('../../store/index.js'), import('../../image/index.js'), import('../../util/errors.js'),
-        import('node:fs'), import('node:fs/promises'), import('node:stream/promises')]);
+        import('node:stream/promises'), import('../../util/output-file.js')]);
       if (opts.format !== 'docker' && opts.format !== 'oci') throw new DrydockError('USAGE', `unknown format ${JSON.stringify(opts.format)} (docker or oci)`);
       if (!opts.output && process.stdout.isTTY) throw new DrydockError('USAGE', 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
       const store = await openStore(opts.root);
@@ -21,13 +21,6 @@ export function register(program: Command): void {
         await pipeline(tar, process.stdout);
         return;
       }
-      try {
-        await pipeline(tar, createWriteStream(opts.output));
-      } catch (e) {
-        await rm(opts.output, { force: true });
-        const err = e as NodeJS.ErrnoException;
-        if (err.code === 'ENOSPC') throw new DrydockError('STORE', `no space left on device writing ${opts.output}`);
-        throw e;
-      }
+      await writeOutputFile(opts.output, tar);
     });
 }

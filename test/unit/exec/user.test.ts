@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, writeFile, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveUser } from '../../../src/exec/user.js';
-import { lookupGroup, lookupUser, parseGroup, parsePasswd } from '../../../src/util/passwd.js';
+import { lookupGroup, lookupUser, parseGroup, parsePasswd } from '../../../src/exec/passwd.js';
 import { isDrydockError } from '../../../src/util/errors.js';
 
 const PASSWD = 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001:App:/home/app:/bin/sh\n\n  \nweird:x:abc:7::/:\n';
