@@ -55,9 +55,14 @@ function isInsecure(host: string, opts: EndpointOptions): boolean {
   return false;
 }
 
+/** The timeout only when set, so endpoints compare equal without it. */
+function timeout(opts: EndpointOptions): Pick<Endpoint, 'timeoutMs'> {
+  return opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs };
+}
+
 function direct(domain: string, host: string, opts: EndpointOptions): Endpoint {
   const insecure = isInsecure(host, opts);
-  return { domain, host, schemes: insecure ? ['https', 'http'] : ['https'], tlsVerify: !insecure, mirror: false, timeoutMs: opts.timeoutMs };
+  return { domain, host, schemes: insecure ? ['https', 'http'] : ['https'], tlsVerify: !insecure, mirror: false, ...timeout(opts) };
 }
 
 function mirrorEndpoint(domain: string, url: string, opts: EndpointOptions): Endpoint {
@@ -68,7 +73,7 @@ function mirrorEndpoint(domain: string, url: string, opts: EndpointOptions): End
   }
   const scheme = m[1] as 'https' | 'http';
   const host = m[2]!;
-  return { domain, host, schemes: [scheme], tlsVerify: scheme === 'https' && !isInsecure(host, opts), mirror: true, timeoutMs: opts.timeoutMs };
+  return { domain, host, schemes: [scheme], tlsVerify: scheme === 'https' && !isInsecure(host, opts), mirror: true, ...timeout(opts) };
 }
 
 /** Endpoints to try, in order, for pulling from `domain` (pushes use only the non-mirror one). */

@@ -62,10 +62,11 @@ function timeoutMs(file: SettingsFile | undefined): number | undefined {
 export async function endpointOptions(opts: RegistryOptions, root = opts.root): Promise<EndpointOptions> {
   const file = (root ? await readSettings(path.join(root, 'config.json')) : undefined) ?? (await readSettings(SYSTEM_CONFIG));
   const fileInsecure = file?.['insecure-registries'];
+  const timeout = timeoutMs(file);
   return {
     tlsVerify: opts.tlsVerify,
     insecure: opts.insecure ?? (fileInsecure?.length ? fileInsecure : undefined),
     mirrors: opts.mirrors ?? (file?.['registry-mirrors']?.length ? { [DOCKER_HUB_DOMAIN]: file['registry-mirrors'] } : undefined),
-    timeoutMs: timeoutMs(file),
+    ...(timeout === undefined ? {} : { timeoutMs: timeout }),
   };
 }
