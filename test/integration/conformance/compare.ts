@@ -4,7 +4,7 @@
  * filesystem; the result is a readable list of differences (empty: the images agree).
  */
 import type { ImageConfigJSON, SavedImage } from './archive.js';
-import { applyLayer, flatten, layerView, type FsNode, type Rootfs } from './layers.js';
+import { applyLayer, layerView, withLinkGroups, type FsNode, type Rootfs } from './layers.js';
 
 export const CONFIG_KEYS = ['Env', 'Cmd', 'Entrypoint', 'WorkingDir', 'User', 'Labels', 'ExposedPorts', 'Volumes',
   'StopSignal', 'Healthcheck', 'Shell', 'OnBuild', 'ArgsEscaped'] as const;
@@ -54,10 +54,13 @@ function layerTitles(config: ImageConfigJSON): string[] {
   return (config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by ?? '');
 }
 
+/** The keys whose values differ (the same object is the same value: a node of a shared layer). */
 function diffMaps<T>(a: Map<string, T>, b: Map<string, T>, fmt: (v: T | undefined) => string): string[] {
-  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const keys: string[] = [];
+  for (const [k, v] of a) if (v !== b.get(k)) keys.push(k);
+  for (const k of b.keys()) if (!a.has(k)) keys.push(k);
   const out: string[] = [];
-  for (const k of keys) {
+  for (const k of keys.sort()) {
     const x = fmt(a.get(k));
     const y = fmt(b.get(k));
     if (x !== y) out.push(`${k}\n        buildkit: ${x}\n        drydock:  ${y}`);
@@ -90,16 +93,16 @@ export function compareImages(bk: SavedImage, dd: SavedImage): string[] {
   if (bk.layers.length !== dd.layers.length) out.push(`  layers: buildkit has ${bk.layers.length}, drydock ${dd.layers.length}`);
 
   const titles = layerTitles(bk.config);
-  const below: [Rootfs, Rootfs] = [new Map(), new Map()];
-  for (let i = 0; i < Math.min(bk.layers.length, dd.layers.length); i++) {
-    const [lb, ld] = [bk.layers[i]!, dd.layers[i]!];
-    if (lb !== ld) { // the same object: the same diff ID, read once
-      const lines = diffMaps(layerView(lb, below[0]), layerView(ld, below[1]), fmtNode);
+  const [fb, fd]: [Rootfs, Rootfs] = [new Map(), new Map()];
+  for (let i = 0; i < Math.max(bk.layers.length, dd.layers.length); i++) {
+    const [lb, ld] = [bk.layers[i], dd.layers[i]];
+    if (lb && ld && lb !== ld) { // the same object: the same diff ID, read once
+      const lines = diffMaps(layerView(lb, fb), layerView(ld, fd), fmtNode);
       out.push(...section(`layer ${i} (${titles[i] ?? '?'})`, lines));
     }
-    applyLayer(below[0], lb);
-    applyLayer(below[1], ld);
+    if (lb) applyLayer(fb, lb);
+    if (ld) applyLayer(fd, ld);
   }
-  out.push(...section('root filesystem', diffMaps(flatten(bk.layers), flatten(dd.layers), fmtNode)));
+  out.push(...section('root filesystem', diffMaps(withLinkGroups(fb), withLinkGroups(fd), fmtNode)));
   return out;
 }

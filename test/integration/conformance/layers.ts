@@ -4,9 +4,37 @@
  * groups (the paths sharing one file) instead of which path the tar happened to store first.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+
+/**
+ * tar-stream decodes PAX records as UTF-8, so binary xattr values (security.capability) lose
+ * their bytes >= 0x80. Its extractor calls `headers.decodePax` through the module object: this
+ * wraps it (in this test process only) to keep every SCHILY.xattr value's raw bytes beside it.
+ */
+const RAW = '\0raw:';
+{
+  const require = createRequire(import.meta.url);
+  const headers = require(path.join(path.dirname(require.resolve('tar-stream')), 'headers.js')) as { decodePax(b: Buffer): Record<string, string> };
+  const decode = headers.decodePax;
+  headers.decodePax = (buf: Buffer) => {
+    const out = decode(buf);
+    for (let b = buf; b.length;) {
+      const sp = b.indexOf(0x20);
+      const len = parseInt(b.subarray(0, sp).toString(), 10);
+      if (!(sp > 0 && len > 0)) break;
+      const rec = b.subarray(sp + 1, len - 1);
+      const eq = rec.indexOf(0x3d);
+      const key = rec.subarray(0, eq).toString();
+      if (eq > 0 && key.startsWith('SCHILY.xattr.')) out[RAW + key] = rec.subarray(eq + 1).toString('latin1');
+      b = b.subarray(len);
+    }
+    return out;
+  };
+}
 
 export type NodeType = 'file' | 'dir' | 'symlink' | 'char' | 'block' | 'fifo';
 
@@ -50,7 +78,7 @@ function xattrsOf(pax: Record<string, string> | undefined): Record<string, strin
   if (!pax) return undefined;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(pax)) {
-    if (k.startsWith('SCHILY.xattr.')) out[k.slice(13)] = Buffer.from(v, 'latin1').toString('hex');
+    if (k.startsWith('SCHILY.xattr.')) out[k.slice(13)] = Buffer.from(pax[RAW + k] ?? v, 'latin1').toString('hex');
     else if (k.startsWith('LIBARCHIVE.xattr.')) out[decodeURIComponent(k.slice(17))] = Buffer.from(v, 'base64').toString('hex');
   }
   return Object.keys(out).length ? out : undefined;
@@ -89,8 +117,12 @@ export async function readLayer(stream: Readable): Promise<Layer> {
   return layer;
 }
 
-/** A flattened root filesystem: path -> node, with an inode number to find hard-link groups. */
-export type Rootfs = Map<string, FsNode & { ino: number }>;
+/**
+ * A flattened root filesystem: path -> the node a layer gave it (the same object, not a copy, so
+ * paths both images got from one shared base layer compare by identity) and an inode number,
+ * which the names of one hard-linked file share.
+ */
+export type Rootfs = Map<string, { node: FsNode; ino: number }>;
 
 function removeTree(fs: Rootfs, path: string, self: boolean): void {
   if (self) fs.delete(path);
@@ -104,17 +136,15 @@ let inodes = 0;
 export function applyLayer(fs: Rootfs, layer: Layer): void {
   for (const d of layer.opaque) removeTree(fs, d, false);
   for (const w of layer.whiteouts) removeTree(fs, w, true);
-  for (const [path, n] of layer.entries) {
-    const old = fs.get(path);
-    if (old?.type === 'dir' && n.type !== 'dir') removeTree(fs, path, false);
-    fs.set(path, { ...n, ino: ++inodes });
+  for (const [path, node] of layer.entries) {
+    if (fs.get(path)?.node.type === 'dir' && node.type !== 'dir') removeTree(fs, path, false);
+    fs.set(path, { node, ino: ++inodes });
   }
   for (const [path, target] of layer.hardlinks) {
     const t = fs.get(target);
     if (!t) throw new Error(`hard link ${path} -> ${target}: no such file in the layer or below`);
-    const old = fs.get(path);
-    if (old?.type === 'dir') removeTree(fs, path, false);
-    fs.set(path, { ...t });
+    if (fs.get(path)?.node.type === 'dir') removeTree(fs, path, false);
+    fs.set(path, t);
   }
 }
 
@@ -124,13 +154,18 @@ export function flatten(layers: Layer[]): Map<string, FsNode> {
   return withLinkGroups(fs);
 }
 
-function withLinkGroups(fs: Rootfs): Map<string, FsNode> {
+/** path -> node, with `links` (the sorted group) on the names of a file that has several. */
+export function withLinkGroups(fs: Rootfs): Map<string, FsNode> {
   const byIno = new Map<number, string[]>();
-  for (const [p, n] of fs) byIno.set(n.ino, [...(byIno.get(n.ino) ?? []), p]);
+  for (const [p, { ino }] of fs) {
+    const g = byIno.get(ino);
+    if (g) g.push(p);
+    else byIno.set(ino, [p]);
+  }
   const out = new Map<string, FsNode>();
-  for (const [p, { ino, ...n }] of fs) {
+  for (const [p, { node, ino }] of fs) {
     const group = byIno.get(ino)!;
-    out.set(p, group.length > 1 ? { ...n, links: [...group].sort() } : n);
+    out.set(p, group.length > 1 ? { ...node, links: [...group].sort() } : node);
   }
   return out;
 }
@@ -140,14 +175,15 @@ function withLinkGroups(fs: Rootfs): Map<string, FsNode> {
  * layer, else from `below`) with their group (a lower target included), so which path a tar
  * stored first is moot.
  */
-export function layerView(layer: Layer, below: Map<string, FsNode>): Map<string, FsNode | 'whiteout'> {
+export function layerView(layer: Layer, below: Rootfs): Map<string, FsNode | 'whiteout'> {
   const fs: Rootfs = new Map();
-  for (const [p, n] of layer.entries) fs.set(p, { ...n, ino: ++inodes });
+  for (const [p, node] of layer.entries) fs.set(p, { node, ino: ++inodes });
   for (const [p, t] of layer.hardlinks) {
-    const target = fs.get(t) ?? (below.has(t) ? { ...below.get(t)!, ino: ++inodes } : undefined);
+    const lower = below.get(t);
+    const target = fs.get(t) ?? (lower ? { node: lower.node, ino: ++inodes } : undefined);
     if (!target) throw new Error(`hard link ${p} -> ${t}: no such file in the layer or below`);
     if (!fs.has(t)) fs.set(t, target); // the lower file joins the group only to name it
-    fs.set(p, { ...target });
+    fs.set(p, target);
   }
   const out = new Map<string, FsNode | 'whiteout'>();
   for (const [p, n] of withLinkGroups(fs)) {

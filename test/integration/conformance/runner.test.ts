@@ -40,17 +40,20 @@ test('a layer reads as entries, whiteouts, opaque dirs and hard links; layers fl
     { name: 'etc/.wh.a' }, { name: 'old/' }, { name: 'old/.wh..wh..opq' }, { name: 'old/y', body: 'y' },
     { name: 'f/', type: 'directory' }, { name: 'h1', body: 'same', mode: 0o4755 }, { name: 'h2', type: 'link', linkname: 'h1' },
     { name: 'l', type: 'symlink', linkname: '../etc' }, { name: 'x', body: 'x', pax: { 'SCHILY.xattr.user.k': 'v' } },
+    { name: 'cap', body: 'c', pax: { 'SCHILY.xattr.security.capability': '\u0001\u00ff' } },
   ]);
   assert.deepEqual([...top.whiteouts], ['/etc/a']);
   assert.deepEqual([...top.opaque], ['/old']);
   assert.deepEqual([...top.hardlinks], [['/h2', '/h1']]);
   const fs = flatten([base, top]);
-  assert.deepEqual([...fs.keys()].sort(), ['/etc', '/f', '/h1', '/h2', '/l', '/old', '/old/y', '/x']);
+  assert.deepEqual([...fs.keys()].sort(), ['/cap', '/etc', '/f', '/h1', '/h2', '/l', '/old', '/old/y', '/x']);
   assert.equal(fs.get('/f')!.type, 'dir');
   assert.deepEqual(fs.get('/h2')!.links, ['/h1', '/h2']);
   assert.equal(fs.get('/h2')!.mode, 0o4755);
   assert.equal(fs.get('/l')!.linkname, '../etc');
   assert.deepEqual(fs.get('/x')!.xattrs, { 'user.k': Buffer.from('v').toString('hex') });
+  // tar-stream writes a PAX value as UTF-8 (U+00FF: c3 bf); the raw bytes are kept, not decoded lossily.
+  assert.deepEqual(fs.get('/cap')!.xattrs, { 'security.capability': '01c3bf' });
 });
 
 test('every kind of difference is reported: config, history, layer count, a layer entry, the root filesystem', async () => {

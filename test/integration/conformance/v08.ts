@@ -128,7 +128,7 @@ function dropMountStubs(layer: Layer, lower: Rootfs, ours: Layer | undefined, ta
     if (!n || ours?.entries.has(p) || ours?.hardlinks.has(p)) continue;
     const below = [...(entries ?? layer.entries).keys(), ...layer.hardlinks.keys()].some((k) => k.startsWith(p + '/'));
     if (below) continue;
-    const was = lower.get(p);
+    const was = lower.get(p)?.node;
     const stub = was ? sameMeta(was, n) : n.type === 'dir' || (n.type === 'file' && n.size === 0);
     if (!stub) continue;
     entries ??= new Map(layer.entries);
