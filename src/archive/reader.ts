@@ -35,16 +35,34 @@ class ByteSource {
     this.it = src[Symbol.asyncIterator]();
   }
 
+  /** The part of a chunk not yet in `buf` (see fill). */
+  private rest: Buffer | undefined;
+
   async fill(n: number): Promise<boolean> {
-    while (this.buf.length < n && !this.done) {
-      const r = await this.it.next();
-      if (r.done) this.done = true;
-      else {
-        const chunk = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
-        this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    while (this.buf.length < n) {
+      const chunk = this.rest ?? (await this.nextChunk());
+      this.rest = undefined;
+      if (!chunk) break;
+      if (this.buf.length === 0) {
+        this.buf = chunk;
+        continue;
       }
+      // Only what is missing is copied (a header straddling two chunks), not the whole next chunk.
+      const need = n - this.buf.length;
+      if (chunk.length > need) this.rest = chunk.subarray(need);
+      this.buf = Buffer.concat([this.buf, chunk.subarray(0, need)]);
     }
     return this.buf.length >= n;
+  }
+
+  private async nextChunk(): Promise<Buffer | undefined> {
+    if (this.done) return undefined;
+    const r = await this.it.next();
+    if (r.done) {
+      this.done = true;
+      return undefined;
+    }
+    return typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
   }
 
   get available(): number {
