@@ -72,7 +72,13 @@ export async function cacheMount(m: RunMountSpec, rt: StepRuntime, held: Release
       await src.release();
     }
   });
-  return { type: 'bind', source: dir, target: m.target, readonly: m.readonly };
+  if (seeded || m.source === '/') return { type: 'bind', source: dir, target: m.target, readonly: m.readonly };
+  // without a seed, source= picks a directory inside the cache (BuildKit's mount selector)
+  const sub = await secureJoin(dir, m.source);
+  if (!(await lstat(sub).then((st) => st.isDirectory(), () => false))) {
+    throw new DrydockError('EXEC', `cache mount source "${m.source}" is not a directory in cache ${m.id ?? m.target}`, { location: rt.location });
+  }
+  return { type: 'bind', source: sub, target: m.target, readonly: m.readonly };
 }
 
 /** `cp -a`: owners, modes, times, links and xattrs kept (fs.cp drops owners). */
