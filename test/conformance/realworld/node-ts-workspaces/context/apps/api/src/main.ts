@@ -1,0 +1,4 @@
+import { createApp } from './app';
+
+const port = Number(process.env.PORT ?? 3000);
+createApp().listen(port, () => console.log(`Nest-style application listening on ${port}`));
