@@ -27,9 +27,9 @@ for (let i = 0; i < Number(values.runs); i++) {
   await rm(dest, { recursive: true, force: true });
   await mkdir(dest);
   const t = performance.now();
-  const src = createReadStream(tar, { highWaterMark: 1 << 20 });
+  const src = () => createReadStream(tar, { highWaterMark: 1 << 20 });
   if (values.with === 'gnu') await gnuExtract(src, dest);
-  else await extractTar(src, dest, { whiteouts: 'keep', rootMetadata: true });
+  else await extractTar(src(), dest, { whiteouts: 'keep', rootMetadata: true });
   await convertWhiteouts(dest, { setOpaqueXattr: true });
   times.push((performance.now() - t) / 1000);
 }

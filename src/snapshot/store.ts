@@ -144,7 +144,7 @@ export class LayerStore {
     try {
       const fs = path.join(tmp, 'fs');
       await mkdir(fs, { mode: 0o755 });
-      await extractTar(await openTar(), fs);
+      await extractTar(openTar, fs);
       const { opaque } = await convertWhiteouts(fs, { setOpaqueXattr });
       await this.adopt(diffID, tmp, { opaque });
     } catch (e) {

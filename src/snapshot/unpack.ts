@@ -10,9 +10,9 @@ import { OPAQUE_MARKER, WHITEOUT_PREFIX, gnuExtract } from '../archive/index.js'
 import { hostCalls } from '../util/syscalls.js';
 import { OPAQUE_XATTR, restoreXattrs } from './xattr.js';
 
-/** Unpacks a layer tar into `dest` (made empty by the caller), whiteouts still OCI files. */
-export function extractTar(tar: Readable, dest: string): Promise<void> {
-  return gnuExtract(tar, dest);
+/** Unpacks a layer tar into `dest` (made empty by the caller), whiteouts still OCI files; `open` may be called twice. */
+export function extractTar(open: () => Readable | Promise<Readable>, dest: string): Promise<void> {
+  return gnuExtract(open, dest);
 }
 
 export interface UnpackResult {

@@ -27,7 +27,7 @@ test('padding after the end-of-archive marker that tar no longer reads is not an
       await new Promise((r) => setTimeout(r, 300)); // tar has read the end marker and exited by now
       for (let i = 0; i < 64; i++) yield a.padding;
     })());
-    await extractTar(src, dest);
+    await extractTar(() => src, dest);
     assert.equal(await readFile(join(dest, 'hello.txt'), 'utf8'), 'hi\n');
   } finally {
     await a.cleanup();
@@ -39,7 +39,7 @@ test('a truncated archive still fails', async () => {
   const a = await archive();
   const dest = await mkdtemp(join(tmpdir(), 'drydock-pad-out-'));
   try {
-    await assert.rejects(extractTar(Readable.from([a.body.subarray(0, 700)]), dest), { message: 'tar: Unexpected EOF in archive' });
+    await assert.rejects(extractTar(() => Readable.from([a.body.subarray(0, 700)]), dest), { message: 'unexpected end of tar archive (truncated?)' });
   } finally {
     await a.cleanup();
     await rm(dest, { recursive: true, force: true });
