@@ -79,7 +79,11 @@ export async function collectGarbage(store: Store, opts: GcOptions = {}): Promis
       if (live.has(d)) continue;
       result.reclaimedBytes += (await store.content.size(d)) ?? 0;
       result.removed.push(d);
-      if (!opts.dryRun) await store.content.delete(d);
+      if (!opts.dryRun) {
+        await store.content.delete(d);
+        // An image's build record (report/record.ts) goes with its config: nothing can read it after.
+        await unlink(join(store.root, 'reports', `${d.slice('sha256:'.length)}.json`)).catch(() => {});
+      }
     }
     if (!opts.dryRun && !opts.candidates) result.removedTemps = await removeStaleTemps(store);
     return result;

@@ -105,3 +105,18 @@ test('fsck finds and repairs broken snapshots, step records, leases, locks and b
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /#\d+ CACHED/);
 });
+
+test('prune removes the build record of an image it removes, so fsck stays silent', async () => {
+  const { root } = await storeWith('busybox');
+  const ctx = await contextDir({ Dockerfile: 'FROM busybox\nRUN echo gone > /gone\n' });
+  const built = await runDrydock(['build', '-q', '-t', 'gone:1', ctx], { root });
+  assert.equal(built.code, 0, built.stderr);
+  const id = built.stdout.trim().replace(/^sha256:/, '');
+  await readFile(join(root, 'reports', `${id}.json`), 'utf8');
+  assert.equal((await runDrydock(['rm', 'gone:1'], { root })).code, 0);
+  const pruned = await runDrydock(['prune'], { root });
+  assert.equal(pruned.code, 0, pruned.stderr);
+  assert.deepEqual((await readdir(join(root, 'reports'))).filter((n) => n.startsWith(id)), []);
+  const fsck = await runDrydock(['fsck'], { root });
+  assert.match(fsck.stdout, /^checked \d+ blobs: ok\n$/);
+});
