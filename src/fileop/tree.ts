@@ -87,7 +87,10 @@ export class TreeCopier {
     }
     const paused = this.pacer.pace();
     if (paused) await paused;
-    const st = lstatSync(src);
+    const st = parents.length ? lstatOrUndefinedSync(src) : lstatSync(src);
+    // Listed, yet gone on lookup: an overlay whiteout in a directory only one layer has (Go's
+    // Readdir, under BuildKit's copy, skips such an entry too).
+    if (!st) return;
     if (!include && !st.isDirectory()) return;
     if (st.isDirectory()) {
       const targetSt = lstatOrUndefinedSync(target);
