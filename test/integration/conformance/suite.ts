@@ -65,6 +65,8 @@ async function runCase(b: Builders, c: Case, t: TestContext): Promise<void> {
     if (c.spec.expectError) {
       if (bk?.ok) throw failure(c, 'BuildKit built it, but the case expects both builds to fail (a case bug?)', indent(bk.output));
       if (dd.ok) throw failure(c, 'drydock built it; BuildKit fails it', indent(bk?.output ?? ''));
+      // A user's error is one line naming the step, never a crash (issue 14, problem 4).
+      if (/internal error|^\s+at .*:\d+:\d+\)?$/m.test(dd.output)) throw failure(c, 'drydock failed, but with an internal error or a stack trace', indent(dd.output));
       t.diagnostic(`buildkit ${timing(bk)}, drydock ${timing(dd)} (both failed, as expected)`);
       return;
     }
