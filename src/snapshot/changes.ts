@@ -5,7 +5,7 @@
  */
 import { readdirSync, type BigIntStats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { isOverlayXattr, type Xattrs } from './xattr.js';
+import type { Xattrs } from './xattr.js';
 
 export type Change =
   | {
@@ -50,12 +50,20 @@ export function isWhiteout(st: BigIntStats): boolean {
   return st.isCharacterDevice() && st.rdev === 0n;
 }
 
+/**
+ * The xattrs a layer records: security.capability alone, as Docker's layer writers do
+ * (containerd's archive/tar.go HandleChange, which BuildKit uses, and moby's pkg/archive
+ * ReadSecurityXattrToTarHeader). Other xattrs stay on the snapshot, so later steps of the build
+ * see them, but they are not part of the image (conformance case copy-xattrs-context).
+ */
 export function layerXattrs(all: Xattrs | undefined): Xattrs {
   const out: Xattrs = new Map();
-  if (!all) return out;
-  for (const [k, v] of [...all].sort(([a], [b]) => compareNames(a, b))) if (!isOverlayXattr(k)) out.set(k, v);
+  const cap = all?.get(CAPABILITY_XATTR);
+  if (cap) out.set(CAPABILITY_XATTR, cap);
   return out;
 }
+
+const CAPABILITY_XATTR = 'security.capability';
 
 export function sameXattrs(a: Xattrs, b: Xattrs): boolean {
   if (a.size !== b.size) return false;
