@@ -71,6 +71,7 @@ export class RegistryClient {
       credentials: async () => opts.credentials ?? (await getCredentials(endpoint.domain, opts.configPath)),
       dispatcher: (url) => dispatcher(url.protocol !== 'https:' || endpoint.tlsVerify),
       signal: opts.signal,
+      timeoutMs: endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
   }
 
@@ -99,6 +100,7 @@ export class RegistryClient {
 
   private async probe(): Promise<string> {
     let lastError: unknown;
+    let tries = 0;
     for (const scheme of this.endpoint.schemes) {
       const base = `${scheme}://${this.endpoint.host}`;
       for (let attempt = 0; ; attempt++) {
@@ -120,11 +122,12 @@ export class RegistryClient {
             continue;
           }
           lastError = e;
+          tries = attempt + 1;
           break; // next scheme (https -> http for insecure registries)
         }
       }
     }
-    throw networkError(this.host, lastError, undefined, this.timeoutMs);
+    throw afterAttempts(networkError(this.host, lastError, undefined, this.timeoutMs), tries);
   }
 
   /** Send with auth, redirects and retries. 401/403 throw; every other status is returned. */

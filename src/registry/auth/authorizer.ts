@@ -5,6 +5,7 @@
  */
 import { request, type Dispatcher } from 'undici';
 import { DrydockError } from '../../util/errors.js';
+import { networkError } from '../http.js';
 import { parseChallenges, type Challenge } from './challenge.js';
 import type { Credentials } from './types.js';
 
@@ -20,6 +21,8 @@ export interface AuthorizerOptions {
   credentials: () => Promise<Credentials | undefined>;
   dispatcher: (url: URL) => Dispatcher;
   signal?: AbortSignal;
+  /** The registry's idle timeout, for the token server too. */
+  timeoutMs?: number;
 }
 
 /** `repository:library/busybox:pull,push` — the scope syntax of the token protocol. */
@@ -82,8 +85,10 @@ export class Authorizer {
     const key = scopeKey(scopes);
     const cached = this.tokens.get(key);
     if (cached) {
-      const t = await cached.catch(() => undefined);
-      if (t && t.expiresAt > Date.now() + 5_000) return t.token;
+      // Requests waiting on one fetch share its failure too (a failed fetch is dropped from the
+      // cache, so a later request asks again), rather than each asking a broken token server again.
+      const t = await cached;
+      if (t.expiresAt > Date.now() + 5_000) return t.token;
     }
     const fresh = this.fetchToken(scopes);
     this.tokens.set(key, fresh);
@@ -123,9 +128,12 @@ export class Authorizer {
     }
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, { method, headers, body, dispatcher: this.opts.dispatcher(url), signal: this.opts.signal });
+      res = await request(url, {
+        method, headers, body, dispatcher: this.opts.dispatcher(url), signal: this.opts.signal,
+        headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs,
+      });
     } catch (e) {
-      throw new DrydockError('REGISTRY', `${this.opts.host}: token server ${url.host}: ${(e as Error).message}`, { cause: e });
+      throw networkError(this.opts.host, e, `token server ${url.host}`, this.opts.timeoutMs);
     }
     const text = await res.body.text();
     if (res.statusCode === 401 || res.statusCode === 403) {

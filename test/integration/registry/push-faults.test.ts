@@ -205,6 +205,30 @@ describe('push: registry faults', () => {
     });
   });
 
+  it('a registry that never answers GET /v2/: the same one line, bounded', async () => {
+    await withProxy((r) => (r.path === '/v2/' ? 'hang' : undefined), async (proxy) => {
+      const { root, ref } = await imageFor(proxy, 'stall-ping');
+      const r = await runDrydock(['push', ref], { root, env: { DRYDOCK_REGISTRY_TIMEOUT: '0.5' } });
+      oneLineError(r, new RegExp(`^error: push ${ref}: ${proxy.host}: no response for 0\\.5s \\(registry timeout\\) \\(after ${ATTEMPTS} attempts\\)\n$`));
+      assert.equal(count(proxy, (q) => q.path === '/v2/' && q.method === 'GET'), ATTEMPTS);
+    });
+  });
+
+  it('a token server that never answers: one line naming it', async () => {
+    const hung = await startFaultProxy(registry.host, () => 'hang');
+    const challenge = `Bearer realm="${hung.url}/token",service="stalled"`;
+    try {
+      await withProxy((r) => (r.headers.authorization ? undefined : { status: 401, headers: { 'www-authenticate': challenge } }), async (proxy) => {
+        const { root, ref } = await imageFor(proxy, 'stall-token');
+        const r = await runDrydock(['push', ref], { root, env: { DRYDOCK_REGISTRY_TIMEOUT: '0.5' } });
+        oneLineError(r, new RegExp(`^error: push ${ref}: ${proxy.host}: token server ${hung.host}: no response for 0\\.5s \\(registry timeout\\)\n$`));
+        assert.equal(hung.requests.length, 1);
+      });
+    } finally {
+      await hung.stop();
+    }
+  });
+
   it('the registry timeout is also read from <root>/config.json', async () => {
     await withProxy((r) => (isManifestPut(r) ? 'hang' : undefined), async (proxy) => {
       const { root, ref } = await imageFor(proxy, 'stall-config');
