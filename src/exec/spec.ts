@@ -106,7 +106,7 @@ function baseMounts(insecure: boolean): OciMount[] {
 export function extraMount(m: ExtraMount): OciMount {
   const ro = m.readonly ? ['ro'] : [];
   if (m.type === 'tmpfs') {
-    return { destination: m.target, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...ro, ...(m.options ?? [])] };
+    return { destination: m.target, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', ...ro, ...(m.options ?? [])] };
   }
   if (!m.source) throw new Error(`bind mount to ${m.target} has no source`);
   return { destination: m.target, type: 'bind', source: m.source, options: ['rbind', ...ro, ...(m.options ?? [])] };

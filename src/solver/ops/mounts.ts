@@ -102,5 +102,7 @@ async function secretMount(m: RunMountSpec, rt: StepRuntime, held: Release[], ou
   const { secretFile } = await import('../../secrets/index.js');
   const file = await secretFile(data, { uid: m.uid ?? 0, gid: m.gid ?? 0, mode: m.mode ?? 0o400 });
   held.push(file.release);
-  out.mounts.push({ type: 'bind', source: file.path, target: m.target, readonly: true });
+  // as BuildKit's secret mount: nodev, nosuid, and noexec unless the mode has an x bit (solver/llbsolver/mounts/mount.go)
+  const noexec = ((m.mode ?? 0o400) & 0o111) === 0 ? ['noexec'] : [];
+  out.mounts.push({ type: 'bind', source: file.path, target: m.target, readonly: true, options: ['nodev', 'nosuid', ...noexec] });
 }
