@@ -165,6 +165,11 @@ export class LayerStore {
       await rename(dir, this.layerDir(diffID));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      // An alias whose layer is gone (a prune killed between the two): replace it.
+      if (code === 'ENOTDIR' && !(await this.has(diffID))) {
+        await rm(this.layerDir(diffID), { force: true });
+        return this.adopt(diffID, dir, meta);
+      }
       if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw e;
     }
     await this.link(diffID);
@@ -254,7 +259,9 @@ export class LayerStore {
     const live: Digest[] = [];
     for (const o of await this.owners()) if (o.pid !== 0 && isAlive(o.pid)) live.push(...o.layers);
     const kept = await this.closure([...keep, ...live].flatMap((d) => (/^sha256:[0-9a-f]{64}$/.test(d) ? [d.slice('sha256:'.length)] : [])));
-    for (const hex of await readdir(path.join(this.root, 'layers'))) {
+    // Aliases first: a prune killed half-way must not leave an alias to a removed layer.
+    const names = await readdir(path.join(this.root, 'layers'), { withFileTypes: true });
+    for (const hex of [...names.filter((e) => e.isSymbolicLink()), ...names.filter((e) => !e.isSymbolicLink())].map((e) => e.name)) {
       const diffID = `sha256:${hex}` as Digest;
       if (kept.has(hex) || this.unpacking.has(hex)) continue;
       await rm(path.join(this.root, this.shortLink(diffID)), { force: true });
