@@ -14,6 +14,7 @@ export type FaultAction =
   | 'reset-after' // forward the whole request to the registry, then drop the connection instead of answering
   | 'hang' // stop reading the request and never answer (a stalled connection)
   | { headers: Record<string, string> } // forward, then overwrite these response headers
+  | { delayMs: number } // forward after this long
   | 'corrupt' // forward, flipping one byte of the response body
   | 'truncate' // forward headers and half the body, then drop the connection
   | 'stall'; // forward headers and half the body, then hang until the client gives up
@@ -50,6 +51,15 @@ export async function startFaultProxy(targetHost: string, rule: (req: FaultReque
       req.on('data', (c: Buffer) => { got += c.length; if (got >= half) req.socket.destroy(); });
       return;
     }
+    if (action && typeof action === 'object' && 'delayMs' in action) {
+      req.pause();
+      setTimeout(() => forward(undefined, req, res), action.delayMs); // pipe() resumes the paused body
+      return;
+    }
+    forward(action, req, res);
+  });
+
+  function forward(action: FaultAction, req: http.IncomingMessage, res: http.ServerResponse): void {
     if (action === 'hang') {
       req.pause();
       return;
@@ -100,7 +110,7 @@ export async function startFaultProxy(targetHost: string, rule: (req: FaultReque
     });
     up.on('error', () => res.destroy());
     req.pipe(up);
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   proxyHost = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -18,7 +18,7 @@ export interface RegistryFixtureOptions {
   /** Basic auth with one bcrypt htpasswd user. */
   htpasswd?: { user: string; password: string };
   /** Token auth through a local token server; `true` means one user `drydock`/`secret`. */
-  tokenAuth?: boolean | Partial<Pick<TokenServerOptions, 'users' | 'grant'>>;
+  tokenAuth?: boolean | Partial<Pick<TokenServerOptions, 'users' | 'grant' | 'expiresAfter'>>;
   /** Serve HTTPS with a generated self-signed certificate for 127.0.0.1 (`certPath` in the result). */
   tls?: boolean;
 }
@@ -90,7 +90,7 @@ export async function startRegistry(opts: RegistryFixtureOptions = {}): Promise<
     users = t.users ?? { drydock: 'secret' };
     const service = 'drydock-test-registry';
     const issuer = 'drydock-test-issuer';
-    tokenServer = await startTokenServer(dir, { service, issuer, users, grant: t.grant });
+    tokenServer = await startTokenServer(dir, { service, issuer, users, grant: t.grant, expiresAfter: t.expiresAfter });
     auth = `auth:\n  token:\n    realm: ${tokenServer.realm}\n    service: ${service}\n    issuer: ${issuer}\n    rootcertbundle: ${tokenServer.certPath}\n`;
   }
 

@@ -27,6 +27,13 @@ export interface TokenServerOptions {
   users: Record<string, string>;
   /** Actions granted to `subject` (undefined when anonymous) on a repository. Default: users get all, anonymous nothing. */
   grant?: (subject: string | undefined, repo: string, requested: string[]) => string[];
+  /**
+   * Seconds the registry accepts a token for (default 300). The answer still says
+   * `expires_in: 300`, so the client learns of the expiry from the registry's 401. distribution
+   * adds 60 s of leeway to `exp` (registry/auth/token/token.go, `Leeway`); `exp` is set earlier
+   * by as much.
+   */
+  expiresAfter?: number;
 }
 
 export interface TokenServer {
@@ -92,7 +99,8 @@ export async function startTokenServer(dir: string, opts: TokenServerOptions): P
     const now = Math.floor(Date.now() / 1000);
     const header = { typ: 'JWT', alg: 'ES256', x5c: [x5c] };
     const claims = {
-      iss: opts.issuer, sub: subject ?? '', aud: opts.service, exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access,
+      iss: opts.issuer, sub: subject ?? '', aud: opts.service, exp: opts.expiresAfter === undefined ? now + 300 : now + opts.expiresAfter - 60,
+      nbf: now - 10, iat: now, jti: randomUUID(), access,
     };
     const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     const signature = sign('sha256', Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' });

@@ -298,6 +298,39 @@ describe('push: a bearer token that expires mid-push', () => {
   });
 });
 
+describe('push: tokens the registry itself stops accepting', () => {
+  let shortLived: RegistryFixture;
+  before(async () => { shortLived = await startRegistry({ tokenAuth: { expiresAfter: 2 } }); });
+  after(async () => { await shortLived?.stop(); });
+
+  it('a token expires while a blob upload is held up: the registry\'s 401 makes drydock fetch a new one, and the push completes', async () => {
+    let held = false;
+    // The first blob PUT reaches the registry 3 s late, its token (good for 2 s) expired by then.
+    const proxy = await startFaultProxy(shortLived.host, (r) => (isBlobPut(r) && !held ? ((held = true), { delayMs: 3000 }) : undefined));
+    try {
+      const root = await tmpStoreRoot();
+      const ref = `${proxy.host}/faults/short-token:1`;
+      const image = await makeTestImage(await openStore(root), ref, { layers: 2, layerSize: 64 * 1024 });
+      const dockerConfig = await contextDir({});
+      await writeFile(`${dockerConfig}/config.json`, JSON.stringify({ auths: { [proxy.host]: { auth: Buffer.from('drydock:secret').toString('base64') } } }));
+      const before = shortLived.tokenServer!.requests.length;
+      const r = await runDrydock(['push', ref], { root, env: { DOCKER_CONFIG: dockerConfig } });
+      assert.equal(r.code, 0, r.stderr);
+      const pushTokens = shortLived.tokenServer!.requests.slice(before).filter((t) => t.scopes.some((s) => s.endsWith(':pull,push')));
+      assert.ok(pushTokens.length >= 2, `${pushTokens.length} push-scope tokens: the expired one was never replaced`);
+      assert.ok(pushTokens.length <= 4, `${pushTokens.length} push-scope tokens`);
+      const res = await request(`${shortLived.url}/v2/faults/short-token/manifests/1`, { method: 'HEAD', headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' } });
+      await res.body.dump();
+      assert.equal(res.statusCode, 401); // token-protected: checked through drydock's pull instead
+      const pulled = await runDrydock(['pull', '--no-unpack', ref], { root: await tmpStoreRoot(), env: { DOCKER_CONFIG: dockerConfig } });
+      assert.equal(pulled.code, 0, pulled.stderr);
+      assert.match(pulled.stdout, new RegExp(image.manifestDescriptor.digest));
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
 describe('build --cache-to type=registry: registry faults', () => {
   const dockerfile = (seed: string) => ['FROM busybox', `COPY a.txt /a.txt`, `COPY b.txt /b.txt`, `LABEL seed=${seed}`, ''].join('\n');
   async function buildTo(proxy: FaultProxy, name: string): Promise<RunResult> {
