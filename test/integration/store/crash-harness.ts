@@ -9,7 +9,7 @@
  * within their measured duration. Run by crash-kill.test.ts (20 kills) and scripts/crash.sh.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,8 +112,11 @@ export class CrashHarness {
     return h;
   }
 
+  /** Also after a failed kill: its store may still have snapshots mounted. */
   async stop(): Promise<void> {
     await this.registry.stop();
+    const mounts = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').map((l) => l.split(' ')[4] ?? '');
+    for (const m of mounts.filter((p) => p.startsWith(`${this.dir}/`)).reverse()) await run('umount', ['-l', m]).catch(() => undefined);
     await rm(this.dir, { recursive: true, force: true });
   }
 
@@ -178,6 +181,8 @@ export class CrashHarness {
     const got = builtDigest(next.stderr);
     if (got !== this.digest) fail(res, `the next build gave ${got}, an uninterrupted build ${this.digest}`);
     res.cachedAfter = events(next.stderr).filter((e) => e.type === 'step-done' && e.cached === true).length;
+    // step-done follows the step's record (solver/stage.ts): each step the killed build finished is a hit now.
+    if (res.cachedAfter < res.stepsDone) fail(res, `the killed build finished ${res.stepsDone} step(s), the next build took only ${res.cachedAfter} from the cache`);
     await rm(root, { recursive: true, force: true });
     for (const f of [`out-${i}.tar`, `next-${i}.tar`, `cache-${i}`]) await rm(join(this.dir, f), { recursive: true, force: true });
     return res;
@@ -190,8 +195,10 @@ function buildArgs(dest: string, ctx: string): string[] {
 
 /** A faithful copy (owners, modes, times, xattrs, whiteout devices): snapshots compare by them. */
 async function copyStore(from: string, to: string): Promise<void> {
-  await promisify(execFile)('cp', ['-a', from, to]);
+  await run('cp', ['-a', from, to]);
 }
+
+const run = promisify(execFile);
 
 async function mkdirp(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
