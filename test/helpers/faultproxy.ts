@@ -15,6 +15,7 @@ export type FaultAction =
   | 'hang' // stop reading the request and never answer (a stalled connection)
   | { headers: Record<string, string> } // forward, then overwrite these response headers
   | { delayMs: number } // forward after this long
+  | { bytesPerSecond: number } // forward, reading the request body no faster than this
   | 'corrupt' // forward, flipping one byte of the response body
   | 'truncate' // forward headers and half the body, then drop the connection
   | 'stall'; // forward headers and half the body, then hang until the client gives up
@@ -109,6 +110,14 @@ export async function startFaultProxy(targetHost: string, rule: (req: FaultReque
       }
     });
     up.on('error', () => res.destroy());
+    if (action && typeof action === 'object' && 'bytesPerSecond' in action) {
+      const rate = action.bytesPerSecond;
+      req.pipe(new Transform({
+        highWaterMark: 0,
+        transform(chunk: Buffer, _enc, cb) { setTimeout(() => cb(null, chunk), (chunk.length / rate) * 1000); },
+      })).pipe(up);
+      return;
+    }
     req.pipe(up);
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -194,6 +194,20 @@ describe('push: registry faults', () => {
     });
   });
 
+  it('a slow upload that keeps moving is not a stall, even when it takes longer than the timeout', async () => {
+    await withProxy((r) => (isBlobPut(r) ? { bytesPerSecond: 8 * 1024 * 1024 } : undefined), async (proxy) => {
+      const root = await tmpStoreRoot();
+      const ref = `${proxy.host}/faults/slow:1`;
+      await makeTestImage(await openStore(root), ref, { layers: 1, layerSize: 24 * 1024 * 1024 });
+      const started = Date.now();
+      const r = await runDrydock(['push', ref], { root, env: { DRYDOCK_REGISTRY_TIMEOUT: '1' } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(Date.now() - started > 2500, 'the upload was not slowed');
+      assert.equal(count(proxy, (q) => isBlobPut(q)), 2); // config and layer, each once
+      assert.equal((await registryState('faults/slow', '1'))?.blobs.length, 2);
+    });
+  });
+
   it('a registry that never answers the manifest PUT: one line naming the registry and the step, bounded', async () => {
     await withProxy((r) => (isManifestPut(r) ? 'hang' : undefined), async (proxy) => {
       const { root, ref } = await imageFor(proxy, 'stall-always');
