@@ -381,6 +381,18 @@ describe('build --cache-to type=registry: registry faults', () => {
     });
   });
 
+  it('with ignore-error=true a failed cache export is a warning and the build succeeds', async () => {
+    await withProxy((r) => (isManifestPut(r) ? UNAVAILABLE : undefined), async (proxy) => {
+      const { root } = await storeWith('busybox');
+      const ctx = await contextDir({ Dockerfile: dockerfile(randomBytes(8).toString('hex')), 'a.txt': 'a', 'b.txt': 'b' });
+      const r = await runDrydock(['build', '-t', 'app', '--cache-to', `type=registry,ref=${proxy.host}/faults/cache-ignored:cache,mode=max,ignore-error=true`, ctx], { root });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, new RegExp(`cache export to ${proxy.host}/faults/cache-ignored:cache: ${proxy.host}: put manifest faults/cache-ignored@sha256:[0-9a-f]{64}: service unavailable \\(after ${ATTEMPTS} attempts\\) \\(ignored: ignore-error=true\\)`));
+      assert.equal(count(proxy, isManifestPut), ATTEMPTS);
+      assert.equal(await registryState('faults/cache-ignored', 'cache'), undefined);
+    });
+  });
+
   it('a stalled cache manifest PUT times out with one line', async () => {
     await withProxy((r) => (isManifestPut(r) ? 'hang' : undefined), async (proxy) => {
       const { root } = await storeWith('busybox');
