@@ -1,0 +1,4 @@
+/** The wc command line tool. */
+module com.example.wc {
+    requires com.example.text;
+}
