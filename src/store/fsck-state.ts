@@ -70,32 +70,37 @@ class Checker {
 
   async snapshots(): Promise<void> {
     const root = join(this.store.root, 'snapshots');
-    const mounts = await mountPoints();
-    const live: string[] = [];
+    const mounts = [...(await mountPoints())].filter((m) => m.startsWith(`${this.store.root}/`));
+    const claimed = new Set<string>();
+    /** The mounts at or under `dir` (deepest first), now accounted for. */
+    const under = (dir: string) => {
+      const ms = mounts.filter((m) => m === dir || m.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
+      for (const m of ms) claimed.add(m);
+      return ms;
+    };
+    /** Unmounts what is mounted under `dir` (else rm would delete through the mount), then removes it. */
+    const unmountAndRemove = (dir: string, ms: string[]) => async () => {
+      for (const m of ms) await unmount(m);
+      await rm(dir, { recursive: true, force: true });
+    };
     for (const id of await names(join(root, 'active'))) {
       const dir = join(root, 'active', id);
       const owner = await readJSON<{ pid?: number }>(join(dir, 'owner.json'));
-      if (owner?.pid && isAlive(owner.pid)) {
-        live.push(`${dir}/`);
-        continue;
-      }
-      const merged = join(dir, 'merged');
-      const mounted = mounts.has(merged);
-      mounts.delete(merged);
+      const ms = under(dir);
+      if (owner?.pid && isAlive(owner.pid)) continue;
       const who = owner?.pid ? `of dead process ${owner.pid}` : 'without an owner';
-      await this.found(`orphaned snapshot ${dir} ${who}${mounted ? ', still mounted' : ''}`, !mounted, async () => {
-        if (mounted) await unmount(merged);
-        await rm(dir, { recursive: true, force: true });
-      });
+      await this.found(`orphaned snapshot ${dir} ${who}${ms.length ? ', still mounted' : ''}`, !ms.length, unmountAndRemove(dir, ms));
+    }
+    // Layers being unpacked or committed, and the driver probe's mounts: tmp/<pid>-<random>.
+    for (const name of await names(join(root, 'tmp'))) {
+      const dir = join(root, 'tmp', name);
+      const pid = Number(name.split('-')[0]);
+      const ms = under(dir);
+      if (pid > 0 && isAlive(pid)) continue;
+      await this.found(`half-committed layer ${dir} of dead process ${pid}${ms.length ? ', still mounted' : ''}`, !ms.length, unmountAndRemove(dir, ms));
     }
     for (const m of mounts) {
-      if (!m.startsWith(`${this.store.root}/`) || live.some((d) => m.startsWith(d))) continue;
-      await this.found(`mount ${m} left by a dead process`, false, () => unmount(m));
-    }
-    for (const name of await names(join(root, 'tmp'))) {
-      const pid = Number(name.split('-')[0]);
-      if (pid > 0 && isAlive(pid)) continue;
-      await this.found(`half-committed layer ${join(root, 'tmp', name)} of dead process ${pid}`, true, this.remove(join(root, 'tmp', name)));
+      if (!claimed.has(m)) await this.found(`mount ${m} left by a dead process`, false, () => unmount(m));
     }
     for (const hex of await names(join(root, 'layers'))) {
       const dir = join(root, 'layers', hex);

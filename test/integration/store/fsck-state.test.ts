@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runDrydock } from '../../helpers/cli.js';
 import { storeWith, contextDir } from '../build/util.js';
@@ -46,6 +46,14 @@ test('fsck finds and repairs broken snapshots, step records, leases, locks and b
   }
   execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', join(mountedOrphan, 'merged')]);
   await mkdir(join(snaps, 'tmp', `${dead}-abcdef`, 'fs'), { recursive: true });
+  // A dead process's probe left mounted, a stray mount, and a live process's mount (not a finding).
+  const deadProbe = join(snaps, 'tmp', `${dead}-0123ab`, 'merged');
+  const stray = join(root, 'stray');
+  const liveProbe = join(snaps, 'tmp', `${process.pid}-4567cd`, 'merged');
+  for (const m of [deadProbe, stray, liveProbe]) {
+    await mkdir(m, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', m]);
+  }
   await mkdir(join(snaps, 'layers', hex('e')), { recursive: true });
   execFileSync('ln', ['-s', `../layers/${hex('d')}/fs`, join(snaps, 'l', '0123456789abcdef')]);
   // Step records: one naming a missing blob, one a missing snapshot layer, one unreadable, one half-written.
@@ -72,7 +80,9 @@ test('fsck finds and repairs broken snapshots, step records, leases, locks and b
   const expected = [
     /orphaned snapshot .*deadbeef00000001 of dead process/,
     /orphaned snapshot .*deadbeef00000002 of dead process \d+, still mounted/,
-    /half-committed layer .*-abcdef of dead process/,
+    /half-committed layer .*-abcdef of dead process \d+/,
+    /half-committed layer .*-0123ab of dead process \d+, still mounted/,
+    /mount .*\/stray left by a dead process/,
     new RegExp(`incomplete layer .*${hex('e')}`),
     /short link .*0123456789abcdef to a missing layer/,
     new RegExp(`step record .*${hex('a')}.json names missing layer blob sha256:${hex('1')}`),
@@ -95,7 +105,11 @@ test('fsck finds and repairs broken snapshots, step records, leases, locks and b
   const repaired = await runDrydock(['fsck', '--repair'], { root });
   assert.equal(repaired.code, 0, repaired.stdout + repaired.stderr);
   for (const re of expected) assert.match(repaired.stdout, new RegExp(`${re.source}[^\\n]* \\(removed\\)`), repaired.stdout);
-  assert.equal(await mountedUnder(join(mountedOrphan, 'merged')), false, 'the mount is gone');
+  for (const m of [join(mountedOrphan, 'merged'), deadProbe, stray]) assert.equal(await mountedUnder(m), false, `${m} is unmounted`);
+  assert.doesNotMatch(repaired.stdout, /4567cd/, 'a live process\'s mount is not touched');
+  assert.equal(await mountedUnder(liveProbe), true);
+  execFileSync('umount', [liveProbe]);
+  await rm(join(snaps, 'tmp', `${process.pid}-4567cd`), { recursive: true });
   assert.deepEqual(await readdir(join(snaps, 'active')), []);
 
   const after = await runDrydock(['fsck'], { root });
