@@ -143,7 +143,9 @@ export function retryAfterMs(header: string | string[] | undefined): number | un
 /** `message (after 5 attempts)`: what a bounded retry gave up on. */
 export function afterAttempts(e: unknown, attempts: number): unknown {
   if (!(e instanceof DrydockError) || attempts < 2) return e;
-  return new DrydockError(e.code, `${e.message} (after ${attempts} attempts)`, { cause: e.cause ?? e, exitCode: e.exitCode });
+  const message = `${e.message} (after ${attempts} attempts)`;
+  if (e instanceof RegistryHttpError) return new RegistryHttpError(e.code, message, e.status, e.retryAfterMs);
+  return new DrydockError(e.code, message, { cause: e.cause ?? e, exitCode: e.exitCode });
 }
 
 export interface RetryPolicy {

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { afterAttempts, networkError, retryAfterMs } from '../../../src/registry/http.js';
+import { afterAttempts, networkError, RegistryHttpError, retryAfterMs } from '../../../src/registry/http.js';
 import { endpointOptions } from '../../../src/registry/settings.js';
 import { DrydockError } from '../../../src/util/errors.js';
 
@@ -24,6 +24,9 @@ describe('registry retries', () => {
     const e = new DrydockError('REGISTRY', 'h: put manifest a:1: down');
     assert.equal((afterAttempts(e, 1) as Error).message, 'h: put manifest a:1: down');
     assert.equal((afterAttempts(e, 5) as Error).message, 'h: put manifest a:1: down (after 5 attempts)');
+    const http = afterAttempts(new RegistryHttpError('REGISTRY', 'h: x: down', 503, 2000), 3);
+    assert.ok(http instanceof RegistryHttpError, 'keeps the status for callers that retry on it');
+    assert.deepEqual([http.message, http.status, http.retryAfterMs], ['h: x: down (after 3 attempts)', 503, 2000]);
   });
 
   it('names the step and the timeout of a stall', () => {
