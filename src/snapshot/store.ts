@@ -230,9 +230,15 @@ export class LayerStore {
     for (const o of await this.owners()) {
       if (o.pid === 0 || !isAlive(o.pid)) await this.removeActive(o.dir);
     }
+    let mounts: string[] | undefined;
     for (const name of await readdir(path.join(this.root, 'tmp'))) {
       const pid = Number(name.split('-')[0]);
-      if (!isAlive(pid)) await rm(path.join(this.root, 'tmp', name), { recursive: true, force: true });
+      if (isAlive(pid)) continue;
+      const dir = path.join(this.root, 'tmp', name);
+      // A driver probe killed while mounted (snapshotter.ts overlayWorks): unmount before removing.
+      mounts ??= [...(await mountPoints())];
+      for (const m of mounts.filter((p) => p.startsWith(`${dir}/`))) await unmount(m);
+      await rm(dir, { recursive: true, force: true });
     }
   }
 
