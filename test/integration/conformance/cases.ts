@@ -2,6 +2,7 @@
  * The corpus on disk (test/conformance/cases/<name>/, format in test/conformance/README.md):
  * read and checked when a test file loads, so a malformed case fails by name, not mid-run.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../helpers/paths.js';
@@ -77,7 +78,10 @@ export function loadCases(set: CaseSet, filter = process.env.CONFORMANCE_CASE ??
     .map((n) => readCase(set, n));
 }
 
-/** Shard `i` of `n`: every n-th case, so slow areas spread over the shards. */
-export function shardOf<T>(all: T[], i: number, n: number): T[] {
-  return all.filter((_, k) => k % n === i);
+/**
+ * Shard `i` of `n`: the cases whose name hashes to i. By name, not by position, so a case added
+ * while another shard file is already loaded still lands in exactly one shard.
+ */
+export function shardOf(all: Case[], i: number, n: number): Case[] {
+  return all.filter((c) => createHash('sha256').update(c.name).digest().readUInt32BE(0) % n === i);
 }
