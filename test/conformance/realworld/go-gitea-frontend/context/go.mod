@@ -1,0 +1,3 @@
+module code.gitea.io/gitea
+
+go 1.19

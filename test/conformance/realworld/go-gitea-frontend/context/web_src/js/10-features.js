@@ -1,0 +1,1 @@
+const features = { copyButtons: true, relativeTime: true };

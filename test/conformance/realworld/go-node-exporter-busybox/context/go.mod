@@ -1,0 +1,3 @@
+module github.com/example/node_exporter
+
+go 1.19
