@@ -24,7 +24,8 @@ test(`${kills} kills with SIGKILL leave a usable store (CRASH_SEED=${seed})`, { 
     const reused = results.filter((r) => (r.scenario === 'build' || r.scenario === 'cache-to') && !r.finishedFirst && r.stepsDone > 0 && r.cachedAfter > 0);
     process.stderr.write(`crash-kill: ${results.length} runs, ${killed.length} killed mid-way, all survived; ${results.filter((r) => r.repaired.length).length} needed fsck --repair; ${reused.length} next builds reused steps a killed build finished\n`);
     assert.equal(results.length, kills);
-    assert.ok(killed.length >= kills / 4, 'kills land before the command ends');
+    // A statistic: only meaningful over enough kills.
+    if (kills >= 10) assert.ok(killed.length >= kills / 4, 'kills land before the command ends');
     if (results.some((r) => (r.scenario === 'build' || r.scenario === 'cache-to') && !r.finishedFirst && r.stepsDone > 0)) {
       assert.ok(reused.length > 0, 'a build killed after finishing steps has them reused by the next build');
     }
