@@ -4,13 +4,16 @@
  * opening the snapshotter then failed with "EBUSY: resource busy or locked, rmdir …". Recovery
  * now unmounts a dead process's mounts in tmp/ first. Planted here as the kill leaves it.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runDrydock } from '../../helpers/cli.js';
 import { storeWith, contextDir } from '../build/util.js';
+import { removeTmpStoreRoots } from '../../helpers/store.js';
+
+after(() => removeTmpStoreRoots());
 
 test('a build recovers from a driver probe killed while mounted', async () => {
   const { root } = await storeWith('busybox');

@@ -4,12 +4,15 @@
  * of that diffID failed with ENOTDIR (its rename onto the dangling link). The prune now removes
  * aliases first, and an unpack replaces a dangling alias. Planted here as the kill leaves it.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runDrydock } from '../../helpers/cli.js';
 import { storeWith, contextDir } from '../build/util.js';
+import { removeTmpStoreRoots } from '../../helpers/store.js';
+
+after(() => removeTmpStoreRoots());
 
 test('a build unpacks a layer whose alias a killed prune left dangling', async () => {
   const { root } = await storeWith('busybox');

@@ -4,13 +4,16 @@
  * one (and fails for those that matter), `fsck --repair` removes each and says so, fsck is then
  * clean, and the same build still runs (reusing its cache).
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runDrydock } from '../../helpers/cli.js';
 import { storeWith, contextDir } from '../build/util.js';
+import { removeTmpStoreRoots } from '../../helpers/store.js';
+
+after(() => removeTmpStoreRoots());
 import { SNAPSHOT_LAYER } from '../../../src/graph/types.js';
 
 /** The pid of a process that has exited. */
