@@ -1,0 +1,3 @@
+//! zero2prod: a newsletter API (its health check and subscriptions), on std::net.
+pub mod configuration;
+pub mod startup;
