@@ -6,9 +6,12 @@
  * targets), so a test only has to check that the sentinel stays empty.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { BLOCK, encodeHeader, padding, type TarHeader } from '../../src/archive/index.js';
 
 /** Where the unpacked archive is seen: a layer's own directory, or files (ADD, a context, an exported rootfs). */
@@ -330,4 +333,35 @@ export function countFiles(dir: string): number {
     else if (e.isFile()) n++;
   }
   return n;
+}
+
+/** A tar whose one file `zeros` holds `bytes` zeros, after `prefix` (other entries), streamed: never in memory. */
+export function zerosTar(bytes: number, prefix: Buffer = Buffer.alloc(0)): Readable {
+  return Readable.from((function* () {
+    yield prefix;
+    yield encodeHeader(header('zeros', 'file', { size: bytes }));
+    const mib = Buffer.alloc(1 << 20);
+    for (let left = bytes; left > 0; left -= mib.length) yield left >= mib.length ? mib : mib.subarray(0, left);
+    yield Buffer.alloc(padding(bytes) + 2 * BLOCK);
+  })());
+}
+
+/** `src` compressed: gzip (level 9) in-process, zstd through the zstd tool. */
+export async function compress(src: Readable, how: 'gzip' | 'zstd'): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  if (how === 'gzip') {
+    for await (const c of src.pipe(createGzip({ level: 9 }))) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
+  const z = spawn('zstd', ['-q', '-9', '-c'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  src.pipe(z.stdin);
+  for await (const c of z.stdout) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** sha256 of a stream (a layer's diffID). */
+export async function digestStream(src: Readable): Promise<`sha256:${string}`> {
+  const h = createHash('sha256');
+  for await (const c of src) h.update(c as Buffer);
+  return `sha256:${h.digest('hex')}`;
 }

@@ -8,20 +8,16 @@
  * hostile-files.test.ts, sizes and bombs in hostile-size.test.ts.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { openStore, type Store } from '../../../src/store/index.js';
+import { openStore } from '../../../src/store/index.js';
 import { resolveImage } from '../../../src/image/resolve.js';
-import { writeImage } from '../../../src/image/write.js';
-import { hostPlatform, MediaType, type Descriptor, type Digest, type ImageConfig } from '../../../src/image/oci.js';
-import { pushImage } from '../../../src/registry/index.js';
-import { fixtureImage } from '../../helpers/fixtures.js';
-import { diffIDOf, hostileCases, TarBuilder, type HostileCase } from '../../helpers/hostile-tars.js';
+import { diffIDOf, hostileCases, type HostileCase } from '../../helpers/hostile-tars.js';
 import { startRegistry, type RegistryFixture } from '../../helpers/registry.js';
 import { removeTmpStoreRoots, tmpStoreRoot } from '../../helpers/store.js';
 import { swapCacheLayers } from './cache-layout.js';
+import { busyboxLayer, cacheStage, dockerArchive, gzipLayer, hasLayer, layerFs, pushHostile, storeWithBusybox } from './images.js';
 import { assertNoProblems, assertSentinelEmpty, assertStoreClean, drydock, judge, makeSentinel, pool, removeQuietly, report } from './util.js';
 
 const WIDTH = 3;
@@ -30,57 +26,16 @@ const cases = hostileCases(sentinel);
 const tars = new Map(cases.map((c) => [c.id, c.tar()]));
 let registry: RegistryFixture;
 let work: string;
-let busybox: { layer: Descriptor; diffID: Digest };
-
-/** The layer directory of `diffID` in a store. */
-function layerFs(root: string, diffID: string): string {
-  return path.join(root, 'snapshots', 'layers', diffID.slice(7), 'fs');
-}
-
-function imageConfig(diffIDs: Digest[]): ImageConfig {
-  const p = hostPlatform();
-  return {
-    architecture: p.architecture, os: p.os, created: new Date(0).toISOString(),
-    config: { Cmd: ['sh'], Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] },
-    rootfs: { type: 'layers', diff_ids: diffIDs },
-    history: diffIDs.map(() => ({ created: new Date(0).toISOString(), created_by: 'hostile' })),
-  };
-}
-
-/** busybox's layer, then the hostile one (gzip), tagged `ref` in `store`. */
-async function hostileImage(store: Store, c: HostileCase, ref: string): Promise<void> {
-  const tar = tars.get(c.id)!;
-  const blob = await store.content.writeBytes(gzipSync(tar));
-  const layer = { mediaType: MediaType.OciLayerGzip, ...blob };
-  await writeImage(store, imageConfig([busybox.diffID, diffIDOf(tar)]), [busybox.layer, layer], { refs: [ref] });
-}
-
-/** A `docker save` archive of busybox's layer and the hostile one, tagged `hostile/<id>:1`. */
-function dockerArchive(store: Store, c: HostileCase): Buffer {
-  const tar = tars.get(c.id)!;
-  const config = JSON.stringify(imageConfig([busybox.diffID, diffIDOf(tar)]));
-  const manifest = JSON.stringify([{ Config: 'config.json', RepoTags: [`hostile/${c.id}:1`], Layers: ['busybox/layer.tar', 'hostile/layer.tar'] }]);
-  return new TarBuilder()
-    .file('busybox/layer.tar', readFileSync(store.content.path(busybox.layer.digest)))
-    .file('hostile/layer.tar', tar)
-    .file('config.json', config)
-    .file('manifest.json', manifest)
-    .done();
-}
 
 before(async () => {
   work = await tmpStoreRoot();
   registry = await startRegistry();
   const src = await openStore(await tmpStoreRoot());
-  const target = await fixtureImage(src, 'busybox', 'busybox:latest');
-  const img = await resolveImage(src, target);
-  assert.equal(img.manifest.layers.length, 1);
-  busybox = { layer: img.manifest.layers[0]!, diffID: img.config.rootfs.diff_ids[0]! };
+  const busybox = await busyboxLayer(src);
   for (const c of cases) {
-    const ref = `${registry.host}/hostile/${c.id}:1`;
-    await hostileImage(src, c, ref);
-    await pushImage(src, ref);
-    writeFileSync(path.join(work, `${c.id}.docker.tar`), dockerArchive(src, c));
+    const layer = gzipLayer(tars.get(c.id)!);
+    await pushHostile(src, busybox, layer, `${registry.host}/hostile/${c.id}:1`);
+    writeFileSync(path.join(work, `${c.id}.docker.tar`), dockerArchive(busybox, layer, `hostile/${c.id}:1`));
     writeFileSync(path.join(work, `${c.id}.tar`), tars.get(c.id)!);
   }
 });
@@ -91,12 +46,6 @@ after(async () => {
   await removeTmpStoreRoots();
   removeQuietly(sentinel);
 });
-
-async function storeWithBusybox(): Promise<string> {
-  const root = await tmpStoreRoot();
-  await fixtureImage(await openStore(root), 'busybox', 'busybox:latest');
-  return root;
-}
 
 const build = (root: string, dockerfile: string, extra: string[] = []) => drydock(['build', '-q', ...extra, '-'], { root, input: Buffer.from(dockerfile) });
 
@@ -165,7 +114,7 @@ describe('hostile layers', () => {
 
   it('--cache-from type=local with a hostile layer swapped into the cache', async () => {
     // One cache for every case: a stage per case whose RUN's layer is replaced by the hostile one.
-    const stage = (c: HostileCase) => `FROM busybox AS s-${c.id}\nRUN echo ${c.id} > /marker\n`;
+    const stage = (c: HostileCase) => cacheStage(c.id);
     const exporter = await storeWithBusybox();
     const cacheDir = path.join(work, 'cache');
     const all = `${cases.map(stage).join('')}FROM busybox\n${cases.map((c) => `COPY --from=s-${c.id} /marker /m-${c.id}\n`).join('')}`;
@@ -173,7 +122,7 @@ describe('hostile layers', () => {
     assert.equal(x.code, 0, x.stderr);
     const swapped = swapCacheLayers(cacheDir, (createdBy) => {
       const c = cases.find((k) => createdBy.includes(`echo ${k.id} > /marker`));
-      return c && { blob: gzipSync(tars.get(c.id)!), diffID: diffIDOf(tars.get(c.id)!), mediaType: MediaType.OciLayerGzip };
+      return c && gzipLayer(tars.get(c.id)!);
     });
     assert.equal(swapped, cases.length);
 
@@ -181,7 +130,7 @@ describe('hostile layers', () => {
     const problems = await pool(WIDTH, cases.map((c) => async () => {
       const b = await build(root, `${stage(c)}RUN true\n`, ['--cache-from', `type=local,src=${cacheDir}`]);
       // The RUN that the cache answered must really have come from it (the hostile layer).
-      if (b.code === 0 && !existsLayer(root, tars.get(c.id)!)) return `cache × ${c.id}: the cache was not used`;
+      if (b.code === 0 && !hasLayer(root, diffIDOf(tars.get(c.id)!))) return `cache × ${c.id}: the cache was not used`;
       return judge('--cache-from', c, b, () => ({ root: layerFs(root, diffIDOf(tars.get(c.id)!)), kind: 'layer' }));
     }));
     assertSentinelEmpty(sentinel);
@@ -189,12 +138,3 @@ describe('hostile layers', () => {
     assertNoProblems(problems);
   });
 });
-
-function existsLayer(root: string, tar: Buffer): boolean {
-  try {
-    readFileSync(path.join(layerFs(root, diffIDOf(tar)), '..', 'meta.json'));
-    return true;
-  } catch {
-    return false;
-  }
-}

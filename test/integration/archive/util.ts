@@ -4,7 +4,7 @@
  * invocations side by side, and a table of what each input did on each path.
  */
 import assert from 'node:assert/strict';
-import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { readXattrs } from '../../../src/util/xattr.js';
 import path from 'node:path';
 import { runDrydock, spawnDrydock, type RunOptions, type RunResult } from '../../helpers/cli.js';
@@ -121,9 +121,18 @@ export async function pool<T>(width: number, jobs: Array<() => Promise<T>>): Pro
   return out;
 }
 
-/** drydock, with a time limit: a hostile input must never hang it (killed, it reports exit 124). */
-export function drydock(args: string[], opts: RunOptions & { timeoutMs?: number } = {}): Promise<RunResult> {
+export interface Measured extends RunResult {
+  ms: number;
+  /** The drydock process's peak resident set (VmHWM), in MiB. */
+  peakMiB: number;
+  /** Its CPU time (user + system), in seconds, as last seen before it exited. */
+  cpuS: number;
+}
+
+/** drydock, with a time limit (a hostile input must never hang it: killed, it reports exit 124), timed and its memory peak taken. */
+export function drydock(args: string[], opts: RunOptions & { timeoutMs?: number } = {}): Promise<Measured> {
   const limit = opts.timeoutMs ?? 90_000;
+  const started = Date.now();
   const child = spawnDrydock(args, opts);
   // drydock may refuse the input before reading all of it: a closed stdin is not the test's failure.
   child.stdin!.on('error', () => {});
@@ -131,14 +140,31 @@ export function drydock(args: string[], opts: RunOptions & { timeoutMs?: number 
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
   child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  let peakKiB = 0;
+  let ticks = 0;
+  const sample = () => {
+    try {
+      const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peakKiB = Math.max(peakKiB, Number(m[1]));
+      // utime and stime (and those of waited-for children: tar, runc), fields 14-17 after the command name.
+      const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      ticks = Math.max(ticks, Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]));
+    } catch {
+      /* exited */
+    }
+  };
+  const sampler = setInterval(sample, 100);
   let timedOut = false;
   const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, limit);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
+    child.on('exit', sample);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut) resolve({ code: 124, signal, stdout, stderr: `timed out after ${limit} ms: drydock ${args.join(' ')}\n${stderr}` });
-      else resolve({ code: code ?? 128, signal, stdout, stderr });
+      clearInterval(sampler);
+      const m = { ms: Date.now() - started, peakMiB: Math.round(peakKiB / 1024), cpuS: ticks / 100 };
+      if (timedOut) resolve({ code: 124, signal, stdout, stderr: `timed out after ${limit} ms: drydock ${args.join(' ')}\n${stderr}`, ...m });
+      else resolve({ code: code ?? 128, signal, stdout, stderr, ...m });
     });
   });
 }
@@ -149,10 +175,11 @@ export function assertNoProblems(problems: Array<string | undefined>): void {
   assert.deepEqual(real, [], `\n${real.join('\n')}`);
 }
 
-/** Prints the outcomes (for docs/reliability.md) when HOSTILE_REPORT is set. */
+/** Appends the outcomes (for docs/reliability.md) to the file HOSTILE_REPORT names, when set. */
 export function report(): void {
-  if (!process.env.HOSTILE_REPORT) return;
-  for (const o of outcomes) process.stderr.write(`OUTCOME\t${o.path}\t${o.id}\t${o.result}\n`);
+  const file = process.env.HOSTILE_REPORT;
+  if (!file) return;
+  appendFileSync(file, outcomes.map((o) => `${o.path}\t${o.id}\t${o.result}\n`).join(''));
 }
 
 export function removeQuietly(p: string): void {
