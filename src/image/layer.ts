@@ -1,5 +1,6 @@
 /** Layer codecs: one streaming pass computes the diffID (tar) and the blob digest (compressed). */
-import type { Readable } from 'node:stream';
+import type { Readable, TransformCallback } from 'node:stream';
+import { DrydockError } from '../util/errors.js';
 import type { Store } from '../store/index.js';
 import { HashingStream } from './digest.js';
 import { compressor, decompressor, through } from './compression.js';
@@ -31,9 +32,25 @@ export async function writeLayer(store: Store, tar: Readable, compression: Compr
   return { descriptor: { mediaType: layerMediaType(compression), digest, size }, diffID: diff.digest() };
 }
 
-/** The uncompressed tar stream of a stored layer (verified against its blob digest). */
-export function openLayerTar(store: Store, layer: Descriptor): Readable {
-  return decompress(store.content.createReadStream(layer.digest), layerCompression(layer.mediaType));
+/**
+ * The uncompressed tar stream of a stored layer, verified against its blob digest and, given
+ * `diffID`, against that too: the stream fails at its end when the content is another layer's
+ * (an image config that lies would otherwise fill the snapshot store's entry for that diffID).
+ */
+export function openLayerTar(store: Store, layer: Descriptor, diffID?: Digest): Readable {
+  const tar = decompress(store.content.createReadStream(layer.digest), layerCompression(layer.mediaType));
+  return diffID ? through(tar, new DiffIDCheck(diffID)) : tar;
+}
+
+class DiffIDCheck extends HashingStream {
+  constructor(private readonly diffID: Digest) {
+    super();
+  }
+
+  override _flush(cb: TransformCallback): void {
+    const got = this.digest();
+    cb(got === this.diffID ? null : new DrydockError('DIGEST', `layer content ${got} does not match the diffID ${this.diffID} its image config names`));
+  }
 }
 
 /**

@@ -26,7 +26,7 @@ export async function ensureLayers(ws: Workspace, layers: LayerRef[]): Promise<v
     if (await ws.snapshotter.hasLayer(l.diffID)) continue;
     if (isSnapshotLayer(l.descriptor)) throw new DrydockError('STORE', `layer ${l.diffID} is no longer in the store (pruned?)`);
     await ws.snapshotter.ensureLayer(l.diffID, () => {
-      const { stream, size } = teeMeasure(openLayerTar(ws.store, l.descriptor));
+      const { stream, size } = teeMeasure(openLayerTar(ws.store, l.descriptor, l.diffID));
       size.then((n) => ws.sizes.set(l.diffID, n)).catch(() => { /* size stays unknown */ });
       return stream;
     });

@@ -13,11 +13,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openStore } from '../../../src/store/index.js';
 import { resolveImage } from '../../../src/image/resolve.js';
-import { diffIDOf, hostileCases, type HostileCase } from '../../helpers/hostile-tars.js';
+import { diffIDOf, hostileCases, TarBuilder, type HostileCase } from '../../helpers/hostile-tars.js';
 import { startRegistry, type RegistryFixture } from '../../helpers/registry.js';
 import { removeTmpStoreRoots, tmpStoreRoot } from '../../helpers/store.js';
 import { swapCacheLayers } from './cache-layout.js';
-import { busyboxLayer, cacheStage, dockerArchive, gzipLayer, hasLayer, layerFs, pushHostile, storeWithBusybox } from './images.js';
+import { busyboxLayer, cacheStage, dockerArchive, gzipLayer, hasLayer, layerFs, pushHostile, pushLayers, storeWithBusybox } from './images.js';
 import { assertNoProblems, assertSentinelEmpty, assertStoreClean, drydock, judge, makeSentinel, pool, removeQuietly, report } from './util.js';
 
 const WIDTH = 3;
@@ -38,6 +38,9 @@ before(async () => {
     writeFileSync(path.join(work, `${c.id}.docker.tar`), dockerArchive(busybox, layer, `hostile/${c.id}:1`));
     writeFileSync(path.join(work, `${c.id}.tar`), tars.get(c.id)!);
   }
+  // One layer that claims busybox's diffID but holds something else.
+  const poison = gzipLayer(new TarBuilder().file('poisoned', 'yes').done());
+  await pushLayers(src, [{ ...poison, diffID: busybox.diffID }], `${registry.host}/hostile/liar:1`);
 });
 
 after(async () => {
@@ -108,6 +111,20 @@ describe('hostile layers', () => {
       return judge('import + build', c, b, () => (fs ? { root: fs, kind: 'layer' } : undefined));
     }));
     assertSentinelEmpty(sentinel);
+    await assertStoreClean(root);
+    assertNoProblems(problems);
+  });
+
+  it('a layer that is not the diffID its config claims (busybox\'s) is refused, and poisons no later build', async () => {
+    const root = await storeWithBusybox(); // busybox tagged, its layer not unpacked yet
+    const c: HostileCase = {
+      id: 'wrong-diffid', what: 'a layer whose content is not the diffID its image config claims (another image\'s)', tar: () => Buffer.alloc(0),
+      expect: { reject: /does not match|diffID/ },
+    };
+    const problems = [await judge('pull', c, await drydock(['pull', `${registry.host}/hostile/liar:1`], { root }))];
+    problems.push(await judge('build FROM (pulled)', c, await build(root, `FROM ${registry.host}/hostile/liar:1\nRUN true\n`)));
+    const honest = await build(root, 'FROM busybox\nRUN test ! -e /poisoned\n');
+    assert.equal(honest.code, 0, `busybox's layer was replaced by the liar's: ${honest.stderr}`);
     await assertStoreClean(root);
     assertNoProblems(problems);
   });
