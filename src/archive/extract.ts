@@ -241,12 +241,18 @@ class Extraction {
 
   /** One line naming the entry, for what the filesystem said (a name too long, a full disk…). */
   explain(e: unknown, name: string): Error {
+    // secureJoin's own error (a symlink loop) is said of the entry it was resolving.
+    if (e instanceof DrydockError && e.code === 'CONTEXT') return new DrydockError('FORMAT', `extracting ${JSON.stringify(shorten(name))}: ${e.message}`, { cause: e });
     if (e instanceof DrydockError) return e;
     const code = (e as NodeJS.ErrnoException).code;
-    const shown = name.length > 120 ? `${name.slice(0, 60)}…${name.slice(-40)}` : name;
+    const shown = shorten(name);
     const why = code === 'ENAMETOOLONG' ? 'name too long' : code === 'ENOSPC' ? 'no space left on device' : code === 'EDQUOT' ? 'disk quota exceeded' : (e as Error).message;
     return new DrydockError(code === 'ENOSPC' || code === 'EDQUOT' ? 'STORE' : 'FORMAT', `extracting ${JSON.stringify(shown)}: ${why}`, { cause: e });
   }
+}
+
+function shorten(name: string): string {
+  return name.length > 120 ? `${name.slice(0, 60)}…${name.slice(-40)}` : name;
 }
 
 /** Devices need root (an unprivileged extraction skips them, as rootless Docker does); false when skipped. */

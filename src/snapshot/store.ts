@@ -151,7 +151,8 @@ export class LayerStore {
       // GNU tar reports a full disk only as a short write: the free space tells (read before the temp dir goes).
       const full = (e as NodeJS.ErrnoException).code === 'ENOSPC' || (await statfs(tmp).then((st) => st.bavail * st.bsize < 1 << 20, () => false));
       if (full) throw new DrydockError('STORE', `no space left on device while unpacking layer ${diffID}`, { cause: e });
-      if (e instanceof DrydockError) throw e;
+      // A refused entry names the layer it is in (a pull or a build may hold many).
+      if (e instanceof DrydockError) throw e.code === 'FORMAT' ? new DrydockError('FORMAT', `layer ${diffID}: ${e.message}`, { cause: e }) : e;
       throw new DrydockError('STORE', `unpacking layer ${diffID}: ${(e as Error).message}`, { cause: e });
     } finally {
       await rm(tmp, { recursive: true, force: true });
