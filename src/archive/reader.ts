@@ -99,6 +99,11 @@ class ByteSource {
   }
 }
 
+/** A size that is negative or not a whole number (a base-256 -1, a PAX `size=-5` or `1.5`) is refused, as Go refuses it. */
+function checkSize(h: TarHeader): void {
+  if (!Number.isSafeInteger(h.size) || h.size < 0) throw new DrydockError('FORMAT', `invalid size in tar header for ${JSON.stringify(h.name)}`);
+}
+
 function truncated(): DrydockError {
   return new DrydockError('FORMAT', 'unexpected end of tar archive (truncated?)');
 }
@@ -141,6 +146,7 @@ async function* entries(s: ByteSource, sparseMode: 'expand' | 'segments'): Async
     }
     first = false;
     const { typeflag, header } = raw;
+    checkSize(header);
     const metaSize = header.size + padding(header.size);
     if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
       if (header.size > MAX_META) throw new DrydockError('FORMAT', 'tar extended header too large');
@@ -175,6 +181,7 @@ async function* entries(s: ByteSource, sparseMode: 'expand' | 'segments'): Async
     const merged = globalPax.size ? new Map([...globalPax, ...pax]) : pax;
     if (merged.size) {
       applyPax(header, merged);
+      checkSize(header);
       sparse = paxSparse(merged) ?? sparse;
     }
     pax = new Map();

@@ -87,6 +87,11 @@ export class TarBuilder {
 export function rawHeader(typeflag: string, name: string, size: number): Buffer {
   const b = encodeHeader(header(name, 'file', { size }));
   b.write(typeflag, 156, 1, 'latin1');
+  return withChecksum(b);
+}
+
+/** `b` (a header block changed by hand) with its checksum made right again. */
+function withChecksum(b: Buffer): Buffer {
   b.fill(' ', 148, 156);
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += b[i]!;
@@ -302,6 +307,22 @@ export function hostileCases(sentinel: string): HostileCase[] {
           isFile(path.join(root, 'dir\nname', 'f'), 'nl2');
         },
       },
+    },
+    {
+      id: 'negative-size',
+      what: 'a file whose size field is -1 (base-256)',
+      tar: () => {
+        const b = encodeHeader(header('neg', 'file'));
+        b.fill(0xff, 124, 136);
+        return new TarBuilder().raw(withChecksum(b)).file('after', 'x').done();
+      },
+      expect: { reject: /invalid size in tar header/ },
+    },
+    {
+      id: 'file-under-file',
+      what: 'a file `f`, then `f/x` under it',
+      tar: () => new TarBuilder().file('f', 'x').file('f/x', 'y').done(),
+      expect: { reject: /"f" is not a directory/ },
     },
     {
       id: 'truncated-header',
