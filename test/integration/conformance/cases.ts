@@ -20,6 +20,11 @@ export interface CaseSpec {
   source?: string;
   expectError?: boolean;
   skip?: string;
+  /**
+   * Where drydock deliberately differs from BuildKit: the heading of its entry in
+   * docs/differences.md (with "reference": "expected", whose expected.json is drydock's documented result).
+   */
+  differs?: string;
 }
 
 export interface Case {
@@ -30,7 +35,16 @@ export interface Case {
   invalid?: string;
 }
 
-const KEYS = new Set(['probe', 'args', 'target', 'secrets', 'reference', 'source', 'expectError', 'skip']);
+const KEYS = new Set(['probe', 'args', 'target', 'secrets', 'reference', 'source', 'expectError', 'skip', 'differs']);
+
+/** The headings of docs/differences.md: each deliberate difference a case pins. */
+const differences = (() => {
+  try {
+    return new Set(readFileSync(path.join(repoRoot, 'docs/differences.md'), 'utf8').split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3).trim()));
+  } catch {
+    return new Set<string>();
+  }
+})();
 
 function check(name: string, dir: string, spec: CaseSpec): string | undefined {
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) return `case name ${name}: lower-case letters, digits, '.', '_', '-' only`;
@@ -43,6 +57,9 @@ function check(name: string, dir: string, spec: CaseSpec): string | undefined {
   if (spec.reference === 'expected' && !expected) return 'reference "expected" needs expected.json';
   if (spec.reference === 'expected' && !spec.source) return 'reference "expected" needs a "source" citation';
   if (spec.reference !== 'expected' && expected) return 'expected.json is used only with "reference": "expected"';
+  if (spec.differs !== undefined && (spec.reference !== 'expected' || !differences.has(spec.differs))) {
+    return `case.json: "differs" names a "## " heading of docs/differences.md (found: ${JSON.stringify(spec.differs)}) and goes with "reference": "expected"`;
+  }
   for (const k of ['args', 'secrets'] as const) {
     const v = spec[k];
     if (v !== undefined && (typeof v !== 'object' || Object.values(v).some((x) => typeof x !== 'string'))) return `case.json: "${k}" maps names to strings`;

@@ -14,7 +14,12 @@ export interface ExpectedPath {
   uid?: number;
   gid?: number;
   content?: string;
+  /** For content too large to write here: its size and sha256 (hex). */
+  size?: number;
+  sha256?: string;
   linkname?: string;
+  /** Extended attributes as the layers carry them (name → value, as the runner reads them). */
+  xattrs?: Record<string, string>;
 }
 
 export interface Expected {
@@ -30,6 +35,11 @@ function pathProblem(want: ExpectedPath, got: FsNode): string | undefined {
   if (want.uid !== undefined && want.uid !== got.uid) bad.push(`uid ${want.uid}`);
   if (want.gid !== undefined && want.gid !== got.gid) bad.push(`gid ${want.gid}`);
   if (want.linkname !== undefined && want.linkname !== got.linkname) bad.push(`linkname ${JSON.stringify(want.linkname)}`);
+  if (want.size !== undefined && want.size !== got.size) bad.push(`size ${want.size}`);
+  if (want.sha256 !== undefined && want.sha256 !== got.sha256) bad.push(`sha256:${want.sha256.slice(0, 12)}`);
+  if (want.xattrs !== undefined && JSON.stringify(Object.entries(want.xattrs).sort()) !== JSON.stringify(Object.entries(got.xattrs ?? {}).sort())) {
+    bad.push(`xattrs ${JSON.stringify(want.xattrs)}`);
+  }
   if (want.content !== undefined) {
     const sha = createHash('sha256').update(want.content).digest('hex');
     if (sha !== got.sha256) bad.push(`content ${JSON.stringify(want.content.slice(0, 60))} (sha256:${sha.slice(0, 12)})`);
