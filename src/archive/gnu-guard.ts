@@ -43,7 +43,7 @@ export class GnuGuard {
     if (existing === 'symlink') return `${JSON.stringify(h.name)} replaces a symlink`;
     if (existing === 'dir' && kind !== 'dir') return `${JSON.stringify(h.name)} replaces a directory`;
     if (h.type === 'link') {
-      const why = this.linkTarget(h);
+      const why = this.linkTarget(h, rel);
       if (why) return why;
     }
     // Unprivileged, extract.ts skips device nodes where tar fails.
@@ -52,11 +52,11 @@ export class GnuGuard {
     return undefined;
   }
 
-  private linkTarget(h: TarHeader): string | undefined {
+  private linkTarget(h: TarHeader, rel: string): string | undefined {
     const target = entryPath(h.linkname ?? '');
     if ((h.linkname ?? '').split('/').includes('..')) return 'a hard link target with ".." in it';
-    // Missing, a directory or a symlink: extract.ts refuses (or links the symlink itself) with its own words.
-    if (this.kinds.get(target) !== 'other') return `hard link ${JSON.stringify(h.name)} to ${JSON.stringify(h.linkname)}`;
+    // Missing, a directory, a symlink or itself: extract.ts refuses (or links the symlink itself) in its own words.
+    if (this.kinds.get(target) !== 'other' || target === rel) return `hard link ${JSON.stringify(h.name)} to ${JSON.stringify(h.linkname)}`;
     return undefined;
   }
 }

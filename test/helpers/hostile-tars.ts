@@ -237,6 +237,12 @@ export function hostileCases(sentinel: string): HostileCase[] {
       clamped: { reject: /a directory/ },
     },
     {
+      id: 'hardlink-self',
+      what: 'a file `h`, then a hard link `h` to itself',
+      tar: () => new TarBuilder().file('h', 'x').link('h', 'h').done(),
+      expect: { reject: /hard link "h" -> "h": no such entry before it in the archive/ },
+    },
+    {
       id: 'hardlink-via-symlink',
       what: '`sys -> /etc`, then a hard link to `sys/passwd`',
       tar: () => new TarBuilder().symlink('sys', '/etc').link('h', 'sys/passwd').done(),
