@@ -96,6 +96,15 @@ test('v0.8 normalizations: history texts, and mount stubs only where drydock has
   // A directory that is not a stub, or a stub that drydock keeps too, is compared as it is.
   const kept = normalizeV08(image([base, await layer([{ name: 'etc/' }, { name: 'madedir/' }])], history), image([base, ours], history), '');
   assert.match(compareImages(kept.bk, kept.dd).join('\n'), /\/madedir/);
+
+  // COPY of an empty directory's contents onto /app: drydock's layer holds /app (times restored,
+  // as fsutil does since v0.11), v0.8's layer nothing; with other attributes it is a difference.
+  const app = await layer([{ name: 'app/' }]);
+  const copied = ['base', 'COPY /empty/ /app/ # buildkit'];
+  const restored = normalizeV08(image([app, await layer([])], copied), image([app, await layer([{ name: 'app/' }])], copied), '');
+  assert.deepEqual(compareImages(restored.bk, restored.dd), []);
+  const chmodded = normalizeV08(image([app, await layer([])], copied), image([app, await layer([{ name: 'app/', mode: 0o700 }])], copied), '');
+  assert.match(compareImages(chmodded.bk, chmodded.dd).join('\n'), /\/app/);
 });
 
 test('expected.json: paths present with attributes and content, absent paths, config, layer count', async () => {

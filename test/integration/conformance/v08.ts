@@ -138,6 +138,34 @@ function dropMountStubs(layer: Layer, lower: Rootfs, ours: Layer | undefined, ta
 }
 
 /**
+ * COPY/ADD onto a directory that exists. Since fsutil 766d471 (BuildKit v0.11), the copier gives
+ * such a destination directory the source directory's times even when nothing lands in it
+ * (copy/copy.go: restoreFileTimestamp, copyFileTimestamp), and dockerd's overlay2 differ records
+ * the directory thus copied up; v0.8 left it untouched, so its layer lacks it (a Spring Boot
+ * `COPY --from=builder application/snapshot-dependencies/ ./` of an empty layer directory).
+ * Dropped from drydock's COPY/ADD layer: a directory BuildKit's layer lacks, with nothing under
+ * it in the layer, whose attributes equal the ones below.
+ */
+function dropRestoredDirs(ours: Layer, theirs: Layer, lower: Rootfs): Layer {
+  const parents = new Set<string>();
+  for (const k of [...ours.entries.keys(), ...ours.hardlinks.keys(), ...ours.whiteouts, ...ours.opaque]) {
+    for (let d = path.posix.dirname(k); !parents.has(d); d = path.posix.dirname(d)) {
+      parents.add(d);
+      if (d === '/') break;
+    }
+  }
+  let entries: Map<string, FsNode> | undefined;
+  for (const [p, n] of ours.entries) {
+    if (n.type !== 'dir' || theirs.entries.has(p) || parents.has(p) || ours.opaque.has(p)) continue;
+    const was = lower.get(p)?.node;
+    if (!was || !sameMeta(was, n)) continue;
+    entries ??= new Map(ours.entries);
+    entries.delete(p);
+  }
+  return entries ? { ...ours, entries } : ours;
+}
+
+/**
  * BuildKit's and drydock's images, normalized where v0.8 is known to differ from current
  * BuildKit. `dockerfile`: the case's, for the RUN mount targets and the ARG names.
  */
@@ -145,12 +173,14 @@ export function normalizeV08(bk: SavedImage, dd: SavedImage, dockerfile: string)
   const targets = mountTargets(dockerfile);
   const titles = (bk.config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by ?? '');
   const lower: Rootfs = new Map();
+  const ddLayers = [...dd.layers];
   const layers = bk.layers.map((l, i) => {
     const out = titles[i]?.startsWith('RUN ') ? dropMountStubs(l, lower, dd.layers[i], targets) : l;
+    if (/^(COPY|ADD) /.test(titles[i] ?? '') && ddLayers[i]) ddLayers[i] = dropRestoredDirs(ddLayers[i]!, l, lower);
     applyLayer(lower, l);
     return out;
   });
   const names = declaredArgs(dockerfile);
   const history = (h: string) => canonicalHistory(h, names);
-  return { bk: { ...bk, layers, config: withHistory(bk.config, history) }, dd: { ...dd, config: withHistory(dd.config, history) } };
+  return { bk: { ...bk, layers, config: withHistory(bk.config, history) }, dd: { ...dd, layers: ddLayers, config: withHistory(dd.config, history) } };
 }
