@@ -92,7 +92,7 @@ async function runCase(b: Builders, c: Case, t: TestContext): Promise<void> {
 
 /** Registers shard `i` of `n` of a set of the corpus (narrowed by $CONFORMANCE_CASE) as tests. */
 export function defineShard(i: number, n: number, set: CaseSet = 'cases'): void {
-  const cases = shardOf(loadCases(set), i, n);
+  const cases = shardOf(loadCases(set), i, n, set);
   const b = new Builders();
   let started: Promise<void> | undefined;
   const ready = () => (started ??= b.start());
