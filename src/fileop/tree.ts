@@ -93,12 +93,12 @@ export class TreeCopier {
     if (!st) return;
     if (!include && !st.isDirectory()) return;
     if (st.isDirectory()) {
+      const targetSt = lstatOrUndefinedSync(target);
       if (include) this.createParents(parents, overwriteMeta);
       if (include) this.opts.record?.set(src, target);
       const created = await this.copyDirectory(src, comps, target, st, overwriteMeta, include, excluded, parents);
-      // An existing target directory keeps its metadata, times included (fsutil's copy: copyFileInfo
-      // = created); touching it would copy it up into the layer even when nothing is copied into it.
       if (!overwriteMeta ? created : include) this.copyInfo(st, target);
+      else if (!overwriteMeta && targetSt) setTimes(st, target);
       return;
     }
     this.createParents(parents, overwriteMeta);
