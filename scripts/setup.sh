@@ -16,10 +16,19 @@ want=("${runtime_pkgs[@]}")
 [[ "${1:-}" == "--example" ]] && want+=("${example_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")
 
+# The foreign-platform fixtures (test/helpers/platform-fixtures.ts) `apt-get download` arm64/armhf packages.
+foreign_added=0
+if [[ "${1:-}" == "--test" ]]; then
+  for arch in arm64 armhf; do
+    dpkg --print-foreign-architectures | grep -qx "$arch" || { dpkg --add-architecture "$arch"; foreign_added=1; }
+  done
+fi
+
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+if ((foreign_added)) && ! ((${#missing[@]})); then apt-get update -qq; fi
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { DrydockError } from '../util/errors.js';
 import type { Store } from '../store/index.js';
-import { hostPlatform, type ContainerConfig, type Descriptor, type Digest, type ImageConfig } from './oci.js';
+import { hostPlatform, type ContainerConfig, type Descriptor, type Digest, type ImageConfig, type Platform } from './oci.js';
 import { applyChange } from './changes.js';
 import { autoDecompress } from './sniff.js';
 import { writeLayer } from './layer.js';
@@ -17,6 +17,8 @@ export interface ImportOptions {
   changes?: string[];
   /** History comment; docker writes 'Imported from <source>'. */
   message?: string;
+  /** The image's platform (`docker import --platform`); default the host's. */
+  platform?: Platform;
 }
 
 /** Re-emits a tar through our reader/writer: rejects garbage and truncation before anything is committed. */
@@ -39,11 +41,12 @@ export async function importTar(store: Store, tar: Readable, ref: string, opts: 
   for (const c of opts.changes ?? []) applyChange(cfg, c);
   const { descriptor, diffID } = await writeLayer(store, tar, 'gzip');
   const created = new Date().toISOString();
-  const platform = hostPlatform();
+  const platform = opts.platform ?? hostPlatform();
   const config: ImageConfig = {
     created,
     architecture: platform.architecture,
     os: platform.os,
+    ...(platform.variant ? { variant: platform.variant } : {}),
     ...(Object.keys(cfg).length ? { config: cfg } : {}),
     rootfs: { type: 'layers', diff_ids: [diffID] },
     history: [{ created, comment: opts.message ?? 'Imported from -' }],

@@ -90,27 +90,34 @@ async function debootstrap(dir: string, include: string[]): Promise<void> {
   }
 }
 
+/**
+ * A busybox rootfs in `dir` around the static binary `bin`: one symlink per applet of `list`
+ * (`busybox --list-full`), passwd/group. platform-fixtures.ts makes the foreign ones with it.
+ */
+export async function busyboxRootfs(dir: string, bin: string, list: string): Promise<void> {
+  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'root', 'home', 'var', 'tmp']) await fs.mkdir(path.join(dir, d), { recursive: true });
+  await fs.chmod(path.join(dir, 'tmp'), 0o1777);
+  await fs.chmod(path.join(dir, 'root'), 0o700);
+  await fs.copyFile(bin, path.join(dir, 'bin/busybox'));
+  await fs.chmod(path.join(dir, 'bin/busybox'), 0o755);
+  for (const applet of list.split('\n').map((s) => s.trim()).filter(Boolean)) {
+    if (applet === 'bin/busybox') continue;
+    await fs.mkdir(path.dirname(path.join(dir, applet)), { recursive: true });
+    await fs.symlink('/bin/busybox', path.join(dir, applet)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+  }
+  await fs.writeFile(path.join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n');
+  await fs.writeFile(path.join(dir, 'etc/group'), 'root:x:0:\nnobody:x:65534:\n');
+}
+
 const recipes: Record<FixtureName, Recipe> = {
   busybox: {
     version: 'v1',
     async build(dir) {
       const bin = '/bin/busybox';
       if (!existsSync(bin)) throw new Error('/bin/busybox is missing: run scripts/setup.sh --test (busybox-static)');
-      for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'root', 'home', 'var', 'tmp']) await fs.mkdir(path.join(dir, d), { recursive: true });
-      await fs.chmod(path.join(dir, 'tmp'), 0o1777);
-      await fs.chmod(path.join(dir, 'root'), 0o700);
-      await fs.copyFile(bin, path.join(dir, 'bin/busybox'));
-      await fs.chmod(path.join(dir, 'bin/busybox'), 0o755);
-      const list = (await run(bin, ['--list-full'])).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
-      for (const applet of list) {
-        if (applet === 'bin/busybox') continue;
-        await fs.mkdir(path.dirname(path.join(dir, applet)), { recursive: true });
-        await fs.symlink('/bin/busybox', path.join(dir, applet)).catch((e: NodeJS.ErrnoException) => {
-          if (e.code !== 'EEXIST') throw e;
-        });
-      }
-      await fs.writeFile(path.join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n');
-      await fs.writeFile(path.join(dir, 'etc/group'), 'root:x:0:\nnobody:x:65534:\n');
+      await busyboxRootfs(dir, bin, (await run(bin, ['--list-full'])).stdout);
       return { changes: [`ENV ${BASE_PATH}`, 'CMD ["sh"]'], repository: 'library/busybox', tag: 'latest' };
     },
   },
