@@ -83,7 +83,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const context = await openContext({ dir: opts.context }, { dockerfilePath });
   try {
     const { solve } = await import('../solver/solve.js');
-    const { openBuildCache, applyInlineCache, exportCaches, collectRecords } = await import('../cache/index.js');
+    const { openBuildCache, applyInlineCache, exportCaches, collectRecords, ImportingStepCache } = await import('../cache/index.js');
     const { LayerSizes } = await import('../solver/layer-size.js');
     const { ImageResolver } = await import('../solver/images.js');
     const { hashSources } = await import('../context/index.js');
@@ -96,7 +96,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const images = new ImageResolver(store, { pull: !!opts.pull, platform, emit, signal: opts.signal });
     const named = new NamedContexts(namedSpecs, { store, images, platform, memoPath, signal: opts.signal });
     const { Explainer } = await import('../solver/explain.js');
-    const explainer = await Explainer.open(store.root, `${dockerfilePath ?? `stdin:${resolvePath(opts.context)}`}\0${stageLabel(plan.target.index, plan.target.name)}`);
+    const explainer = await Explainer.open(store.root, `${dockerfilePath ?? `stdin:${resolvePath(opts.context)}`}\0${stageLabel(plan.target.index, plan.target.name)}`, cache instanceof ImportingStepCache ? cache.imported : []);
     const solved = await solve(stages, plan.target.index, {
       ws,
       cache,

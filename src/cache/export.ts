@@ -75,7 +75,8 @@ async function exportOne(spec: Exclude<CacheSpec, { type: 'inline' }>, x: CacheE
       ? { ...r, layer: { ...r.layer, descriptor: await recompressLayer(x.store, r.layer.descriptor, to, spec.compressionLevel) } }
       : r)));
   }
-  const art = cacheArtifact(records, x.platform);
+  const { withTraces } = await import('../solver/explain.js');
+  const art = cacheArtifact(await withTraces(x.store.root, records), x.platform);
   await x.store.content.writeBytes(art.config);
   const m = await x.store.content.writeBytes(art.manifest);
   const idx = await x.store.content.writeBytes(art.index({ mediaType: MediaType.OciManifest, digest: m.digest, size: m.size }));

@@ -24,6 +24,8 @@ export interface ExportedRecord {
   createdBy: string;
   /** `digest` names a blob of the artifact; inline records have only the diffID. */
   layer?: { digest?: Digest; diffID: Digest; size?: number };
+  /** What made it, for `--explain` on the importing machine (src/solver/explain.ts checks it). */
+  trace?: unknown;
 }
 
 export interface CacheConfig {
@@ -41,6 +43,7 @@ export function toExported(rec: CacheRecord, inline = false): ExportedRecord {
   if (rec.layer) {
     out.layer = { diffID: rec.layer.diffID, ...(inline ? {} : { digest: rec.layer.descriptor.digest }), ...(rec.layer.size !== undefined ? { size: rec.layer.size } : {}) };
   }
+  if (rec.trace !== undefined && !inline) out.trace = rec.trace;
   return out;
 }
 
@@ -82,7 +85,7 @@ export function readRecords(raw: unknown, layerFor: (l: NonNullable<ExportedReco
     if (!r || !isDigest(r.key) || typeof r.created !== 'string' || typeof r.createdBy !== 'string') {
       throw new DrydockError('FORMAT', `${what}: malformed cache record ${JSON.stringify(r).slice(0, 120)}`);
     }
-    const rec: CacheRecord = { key: r.key, created: r.created, createdBy: r.createdBy };
+    const rec: CacheRecord = { key: r.key, created: r.created, createdBy: r.createdBy, ...(r.trace !== undefined ? { trace: r.trace } : {}) };
     if (r.layer) {
       if (!isDigest(r.layer.diffID)) throw new DrydockError('FORMAT', `${what}: record ${r.key} has a malformed layer`);
       const descriptor = layerFor(r.layer);

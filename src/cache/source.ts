@@ -31,6 +31,11 @@ export class ImportingStepCache extends StepCache {
     }
   }
 
+  /** The imported records (the first source's where several have a key). */
+  get imported(): CacheRecord[] {
+    return [...this.remote.values()].map((r) => r.rec);
+  }
+
   /** How many records the imported caches offer. */
   get importedRecords(): number {
     return this.remote.size;
@@ -51,8 +56,9 @@ export class ImportingStepCache extends StepCache {
         return local;
       }
     }
-    await this.put(hit.rec);
-    return hit.rec;
+    const { trace: _trace, ...rec } = hit.rec; // the trace is for --explain (kept in cache/traces), not the step cache
+    await this.put(rec);
+    return rec;
   }
 
   private blob(d: Descriptor, source: CacheSource): Promise<void> {

@@ -28,6 +28,8 @@ export interface CacheRecord {
   created: string;
   createdBy: string;
   layer?: LayerRef;
+  /** In a cache export: what made the record, for --explain elsewhere (src/solver/explain.ts; opaque here). */
+  trace?: unknown;
 }
 
 /** The result of a stage (or a base image): everything the next stage or an exporter needs. */
