@@ -83,7 +83,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const context = await openContext({ dir: opts.context }, { dockerfilePath });
   try {
     const { solve } = await import('../solver/solve.js');
-    const { openBuildCache, applyInlineCache, exportCaches, collectRecords, ImportingStepCache } = await import('../cache/index.js');
+    const { openBuildCache, openCacheMounts, applyInlineCache, exportCaches, collectRecords, ImportingStepCache } = await import('../cache/index.js');
     const { LayerSizes } = await import('../solver/layer-size.js');
     const { ImageResolver } = await import('../solver/images.js');
     const { hashSources } = await import('../context/index.js');
@@ -93,6 +93,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const ws = { store, snapshotter, sizes: new LayerSizes(store.root), sourceDateEpoch };
     const memoPath = join(store.root, 'cache', 'context-memo.json');
     const cache = await openBuildCache(store, opts.cacheFrom, { platform, emit, signal: opts.signal });
+    const cacheMounts = await openCacheMounts(store, cache, opts.cacheTo, emit);
     const images = new ImageResolver(store, { pull: !!opts.pull, platform, emit, signal: opts.signal });
     const named = new NamedContexts(namedSpecs, { store, images, platform, memoPath, signal: opts.signal });
     const { Explainer } = await import('../solver/explain.js');
@@ -115,6 +116,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         return h.digest;
       },
       named,
+      cacheMounts,
     }, opts.signal).finally(() => named.release());
     await explainer.save();
 
@@ -122,7 +124,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const { compressForImage } = await import('../solver/compress.js');
     const target = await compressForImage(ws, cache, solved.target);
     solved.results.set(plan.target.index, target);
-    const cacheInput = { store, cache, stages: [...solved.results.values()], target, platform, emit, signal: opts.signal };
+    const cacheInput = { store, cache, stages: [...solved.results.values()], target, platform, emit, signal: opts.signal, mounts: cacheMounts };
     const config = await applyInlineCache(opts.cacheTo, withLabels(target.config, opts.labels), cacheInput);
     const { stageSize } = await import('../solver/solve.js');
     const built = new Set((await collectRecords(cacheInput, 'min')).flatMap((r) => (r.layer ? [r.layer.descriptor.digest] : [])));

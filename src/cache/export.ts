@@ -16,6 +16,7 @@ import { writeLayout } from './local.js';
 import { recompressLayer } from '../image/layer.js';
 import { pushTree, remoteTarget } from './registry.js';
 import type { CacheMode, CacheSpec } from './spec.js';
+import type { CacheMountLedger } from './mounts/index.js';
 
 export interface CacheExportInput {
   store: Store;
@@ -27,6 +28,8 @@ export interface CacheExportInput {
   platform: Platform;
   emit: EventSink;
   signal?: AbortSignal;
+  /** The build's cache mounts, for `mounts=` (src/cache/mounts). */
+  mounts?: CacheMountLedger;
 }
 
 /** The records a cache of `mode` holds, read back from the step cache, in build order. */
@@ -76,7 +79,7 @@ async function exportOne(spec: Exclude<CacheSpec, { type: 'inline' }>, x: CacheE
       : r)));
   }
   const { withTraces } = await import('../solver/explain.js');
-  const art = cacheArtifact(await withTraces(x.store.root, records), x.platform);
+  const art = cacheArtifact(await withTraces(x.store.root, records), x.platform, await exportedMounts(spec, x));
   await x.store.content.writeBytes(art.config);
   const m = await x.store.content.writeBytes(art.manifest);
   const idx = await x.store.content.writeBytes(art.index({ mediaType: MediaType.OciManifest, digest: m.digest, size: m.size }));
@@ -87,4 +90,14 @@ async function exportOne(spec: Exclude<CacheSpec, { type: 'inline' }>, x: CacheE
   } else {
     await writeLayout(x.store, root, spec.dir, spec.tag);
   }
+}
+
+/** The cache mounts' blobs a `mounts=` export carries (none without it). */
+async function exportedMounts(spec: Exclude<CacheSpec, { type: 'inline' }>, x: CacheExportInput) {
+  if (!spec.mounts || !x.mounts) return undefined;
+  const { mountsForExport } = await import('./mounts/index.js');
+  const { parseReference } = await import('../image/reference.js');
+  const dest = spec.type === 'registry' ? `registry ${parseReference(spec.ref).toString()}` : `local ${spec.dir}`;
+  const warn = (message: string) => x.emit({ type: 'warning', time: Date.now(), message });
+  return mountsForExport(x.store, x.mounts, { select: spec.mounts, maxSize: spec.mountsMaxSize, dest }, warn);
 }

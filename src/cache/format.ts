@@ -12,6 +12,7 @@ import { MediaType, type Descriptor, type Digest, type ImageConfig, type Index, 
 import type { CacheKey, CacheRecord } from '../graph/index.js';
 import { isDigest, sha256 } from '../image/digest.js';
 import { DrydockError } from '../util/errors.js';
+import type { ExportedMount } from './mounts/format.js';
 
 export const CACHE_ARTIFACT_TYPE = 'application/vnd.drydock.cache.v1';
 export const CACHE_CONFIG_MEDIA_TYPE = 'application/vnd.drydock.cache.config.v1+json';
@@ -33,6 +34,8 @@ export interface CacheConfig {
   /** The platform the records were built for (the keys already pin the base image digest). */
   platform?: Platform;
   records: ExportedRecord[];
+  /** Cache mounts' contents (src/cache/mounts): their index and chunk blobs are layers too. */
+  mounts?: ExportedMount[];
 }
 
 /** An image config that carries an inline cache. */
@@ -48,12 +51,13 @@ export function toExported(rec: CacheRecord, inline = false): ExportedRecord {
 }
 
 /** The artifact's three JSON documents for `records` over `layers` (each layer blob once). */
-export function cacheArtifact(records: CacheRecord[], platform: Platform): { config: Buffer; manifest: Buffer; index: (manifest: Descriptor) => Buffer; layers: Descriptor[] } {
+export function cacheArtifact(records: CacheRecord[], platform: Platform, mounts?: { mounts: ExportedMount[]; layers: Descriptor[] }): { config: Buffer; manifest: Buffer; index: (manifest: Descriptor) => Buffer; layers: Descriptor[] } {
   const layers = new Map<Digest, Descriptor>();
   for (const r of records) {
     if (r.layer) layers.set(r.layer.descriptor.digest, { mediaType: r.layer.descriptor.mediaType, digest: r.layer.descriptor.digest, size: r.layer.descriptor.size });
   }
-  const cfg: CacheConfig = { version: 1, platform, records: records.map((r) => toExported(r)) };
+  for (const d of mounts?.layers ?? []) layers.set(d.digest, { mediaType: d.mediaType, digest: d.digest, size: d.size });
+  const cfg: CacheConfig = { version: 1, platform, records: records.map((r) => toExported(r)), ...(mounts?.mounts.length ? { mounts: mounts.mounts } : {}) };
   const config = Buffer.from(JSON.stringify(cfg));
   const manifest: Manifest = {
     schemaVersion: 2,

@@ -11,6 +11,7 @@ import { loadLocalCache } from './local.js';
 import { loadRegistryCache } from './registry.js';
 import { ImportingStepCache, type CacheSource } from './source.js';
 import type { CacheSpec } from './spec.js';
+import type { CacheMountLedger } from './mounts/index.js';
 
 export interface CacheImportContext {
   platform: Platform;
@@ -39,4 +40,12 @@ export async function openBuildCache(store: Store, specs: CacheSpec[] | undefine
     }
   }));
   return new ImportingStepCache(store, loaded.filter((s): s is CacheSource => !!s), warn);
+}
+
+/** The build's cache mounts' ledger, when a --cache-from brought mounts or a --cache-to asks for them. */
+export async function openCacheMounts(store: Store, cache: StepCache, cacheTo: CacheSpec[] | undefined, emit: EventSink): Promise<CacheMountLedger | undefined> {
+  const sources = cache instanceof ImportingStepCache ? cache.sources : [];
+  if (!sources.some((s) => s.mounts?.length) && !cacheTo?.some((s) => s.mounts)) return undefined;
+  const { CacheMountLedger } = await import('./mounts/index.js');
+  return new CacheMountLedger(store, sources, (message) => emit({ type: 'warning', time: Date.now(), message }));
 }

@@ -6,7 +6,7 @@
  * Keys depend only on content, so a record made on one machine is valid on any other.
  */
 export { parseCacheSpec, parseCompressionAttrs, type CacheSpec, type CacheLocation, type CacheExportTuning, type CacheMode, type CacheDirection } from './spec.js';
-export { openBuildCache, loadCacheSource, type CacheImportContext } from './import.js';
+export { openBuildCache, openCacheMounts, loadCacheSource, type CacheImportContext } from './import.js';
 export { exportCaches, applyInlineCache, collectRecords, type CacheExportInput } from './export.js';
 export { ImportingStepCache, type CacheSource } from './source.js';
 export { CACHE_ARTIFACT_TYPE, CACHE_CONFIG_MEDIA_TYPE, INLINE_CACHE_FIELD, type CacheConfig, type ExportedRecord } from './format.js';

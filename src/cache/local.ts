@@ -15,6 +15,7 @@ import { platformMatches } from '../image/platform.js';
 import { DrydockError } from '../util/errors.js';
 import { CACHE_ARTIFACT_TYPE, readRecords } from './format.js';
 import type { CacheSource } from './source.js';
+import { readMounts } from './mounts/format.js';
 import { walkTree } from './tree.js';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
@@ -70,10 +71,12 @@ export async function loadLocalCache(dir: string, tag = 'latest', platform: Plat
   }
   const m = await readJSON<Manifest>(dir, top);
   const byDigest = new Map(m.layers.map((l) => [l.digest, l]));
-  const records = readRecords(await readJSON(dir, m.config), (l) => (l.digest ? byDigest.get(l.digest) : undefined), name);
+  const cfg = await readJSON(dir, m.config);
+  const records = readRecords(cfg, (l) => (l.digest ? byDigest.get(l.digest) : undefined), name);
   return {
     name,
     records,
+    mounts: readMounts(cfg, byDigest, name),
     async fetch(layer, store) {
       await store.content.writeStream(createReadStream(blobPath(dir, layer)), { digest: layer.digest, size: layer.size });
     },

@@ -15,6 +15,7 @@ import { mapLimit } from '../registry/util.js';
 import { DrydockError } from '../util/errors.js';
 import { CACHE_ARTIFACT_TYPE, CACHE_CONFIG_MEDIA_TYPE, readRecords } from './format.js';
 import { inlineRecords } from './inline.js';
+import { readMounts } from './mounts/format.js';
 import type { CacheSource } from './source.js';
 import { walkTree } from './tree.js';
 
@@ -71,8 +72,9 @@ export async function loadRegistryCache(store: Store, ref: string, platform: Pla
   };
   if (m.config.mediaType === CACHE_CONFIG_MEDIA_TYPE) {
     const byDigest = new Map(m.layers.map((l) => [l.digest, l]));
-    const records = readRecords(parseJSON(configBytes, name), (l) => (l.digest ? byDigest.get(l.digest) : undefined), name);
-    return { name, records, fetch };
+    const cfg = parseJSON(configBytes, name);
+    const records = readRecords(cfg, (l) => (l.digest ? byDigest.get(l.digest) : undefined), name);
+    return { name, records, fetch, mounts: readMounts(cfg, byDigest, name) };
   }
   return { name, records: inlineRecords(parseJSON<ImageConfig>(configBytes, name), m, name), fetch };
 }

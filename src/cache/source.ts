@@ -9,6 +9,7 @@ import { layerAvailable } from '../solver/workspace.js';
 import type { Store } from '../store/index.js';
 import { StepCache } from '../solver/cache.js';
 import { DrydockError } from '../util/errors.js';
+import type { ExportedMount } from './mounts/format.js';
 
 /** A cache read from somewhere: its records, and a way to get their layer blobs. */
 export interface CacheSource {
@@ -17,13 +18,15 @@ export interface CacheSource {
   records: CacheRecord[];
   /** Copies a layer blob into the store (digest verified). */
   fetch(layer: Descriptor, store: Store): Promise<void>;
+  /** Cache mounts it holds (src/cache/mounts), restored only when a RUN mounts them. */
+  mounts?: Array<{ mount: ExportedMount; index: Descriptor }>;
 }
 
 export class ImportingStepCache extends StepCache {
   private readonly remote = new Map<CacheKey, { rec: CacheRecord; source: CacheSource }>();
   private readonly fetching = new Map<Digest, Promise<void>>();
 
-  constructor(private readonly store: Store, sources: CacheSource[], private readonly warn: (message: string) => void = () => {}) {
+  constructor(private readonly store: Store, readonly sources: CacheSource[], private readonly warn: (message: string) => void = () => {}) {
     super(store.root, store);
     // The first source that has a key wins, as with buildx's --cache-from order.
     for (const source of sources) {

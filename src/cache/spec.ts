@@ -3,10 +3,12 @@
  *   type=registry,ref=REG/REPO:tag[,mode=min|max][,compression=gzip|zstd|uncompressed]...
  *   type=local,dest=DIR (export) / type=local,src=DIR (import)[,tag=NAME]
  *   type=inline (export only: the records travel in the image config)
+ *   mounts=true|ID1:ID2[,mounts-max-size=SIZE] (registry/local export: cache mounts' contents too)
  *   REF alone means type=registry,ref=REF.
  */
 import type { Compression } from '../image/oci.js';
 import { DrydockError } from '../util/errors.js';
+import { parseSize } from '../util/units.js';
 
 /** min: the records of the final image's stages; max: those of every stage the build ran. */
 export type CacheMode = 'min' | 'max';
@@ -26,6 +28,10 @@ export interface CacheExportTuning {
   forceCompression?: boolean;
   /** A failed export becomes a warning instead of failing the build. */
   ignoreError?: boolean;
+  /** Export the contents of the cache mounts the build used: all (true) or these cache ids. */
+  mounts?: true | string[];
+  /** Bytes of content a mount may hold to be exported (src/cache/mounts DEFAULT_MOUNT_MAX_SIZE). */
+  mountsMaxSize?: number;
 }
 
 export type CacheSpec = CacheLocation & CacheExportTuning;
@@ -82,6 +88,22 @@ function exportTuning(take: (k: string) => string | undefined, flag: string, typ
   Object.assign(t, parseCompressionAttrs(take, flag));
   const ignore = take('ignore-error');
   if (ignore !== undefined) t.ignoreError = parseBool(ignore, `${flag} ignore-error`);
+  const mounts = take('mounts');
+  if (mounts !== undefined && type === 'inline') throw new DrydockError('USAGE', `${flag} type=inline cannot carry cache mounts (use type=registry or type=local)`);
+  if (mounts === 'true' || mounts === '1') t.mounts = true;
+  else if (mounts !== undefined && mounts !== 'false' && mounts !== '0') {
+    const ids = mounts.split(':').filter(Boolean);
+    if (!ids.length) throw new DrydockError('USAGE', `${flag}: mounts must be true, false or cache ids separated by ':'`);
+    t.mounts = ids;
+  }
+  const max = take('mounts-max-size');
+  if (max !== undefined) {
+    try {
+      t.mountsMaxSize = parseSize(max);
+    } catch (e) {
+      throw new DrydockError('USAGE', `${flag} mounts-max-size: ${(e as Error).message}`);
+    }
+  }
   return t;
 }
 

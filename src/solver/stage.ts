@@ -14,6 +14,7 @@ import { executeCopy, isURL, remoteKeyInputs } from './ops/copy.js';
 import { executeMkdir } from './ops/mkdir.js';
 import { namedBase, namedIdentity, namedSource, type NamedSources } from './named.js';
 import type { StepRuntime } from './ops/types.js';
+import type { CacheMountHooks } from './ops/cache-mount.js';
 import type { BuildSession } from '../secrets/index.js';
 import type { Explainer } from './explain.js';
 import { DrydockError, asDrydockError } from '../util/errors.js';
@@ -62,6 +63,8 @@ export interface StageEnv {
   hashContext(op: { sources: string[]; exclude?: string[] }): Promise<string>;
   /** Named contexts (`--build-context`) the build was given. */
   named?: NamedSources;
+  /** Notes the cache mounts RUNs use and restores imported ones (src/cache/mounts). */
+  cacheMounts?: CacheMountHooks;
 }
 
 export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageResult> {
@@ -234,6 +237,7 @@ async function execute(step: Step, rootfs: string, id: string, stage: number, en
     contextIgnore: env.context?.dockerignore,
     session: env.session,
     allowInsecure: !!env.allowInsecure,
+    cacheMounts: env.cacheMounts,
   };
   const op = step.op;
   if (op.kind === 'run') return executeRun(op, rootfs, rt);

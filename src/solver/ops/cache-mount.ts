@@ -18,6 +18,27 @@ import type { StepRuntime } from './types.js';
 
 type Release = () => Promise<void>;
 
+/** A cache mount a RUN used: what a cache export (`--cache-to ...,mounts=true`) sends. */
+export interface UsedCacheMount {
+  /** The cache id (the target when no id= was given). */
+  id: string;
+  /** The directory name under cacheMountsDir: id and starting content, hashed (the same on every machine). */
+  name: string;
+  /** The instance that outlives the build (`data`; private mounts' extra instances are not exported). */
+  dir: string;
+  sharing: 'shared' | 'private' | 'locked';
+}
+
+/**
+ * What a build lends its cache mounts (src/cache/mounts): it notes the mounts used, and fills a
+ * new cache directory from an imported cache (`--cache-from`) before the first RUN mounts it.
+ */
+export interface CacheMountHooks {
+  note(m: UsedCacheMount): void;
+  /** Fills `dest` (not yet existing) with the imported contents of cache `name`; false: none imported. */
+  restore(name: string, dest: string): Promise<boolean>;
+}
+
 /** Where every cache mount lives; `drydock prune --cache` removes it. */
 export function cacheMountsDir(storeRoot: string): string {
   return join(storeRoot, 'cache', 'mounts');
@@ -36,6 +57,8 @@ export async function cacheMount(m: RunMountSpec, rt: StepRuntime, held: Release
   const name = createHash('sha256').update(JSON.stringify({ id: m.id ?? m.target, origin })).digest('hex').slice(0, 32);
   const base = join(cacheMountsDir(rt.storeRoot), name);
   await mkdir(base, { recursive: true });
+  const sharing = m.sharing ?? 'shared';
+  rt.cacheMounts?.note({ id: m.id ?? m.target, name, dir: join(base, 'data'), sharing });
 
   let dir = join(base, 'data');
   if (m.sharing === 'shared' || m.sharing === undefined) {
@@ -56,6 +79,8 @@ export async function cacheMount(m: RunMountSpec, rt: StepRuntime, held: Release
     }
   }
   await createOnce(dir, async (tmp) => {
+    // An imported cache has the same name only when it started from the same content: it wins over the seed.
+    if (await rt.cacheMounts?.restore(name, tmp)) return;
     if (!seeded) {
       await mkdir(tmp);
       await chmod(tmp, m.mode ?? 0o755);

@@ -3,6 +3,7 @@ import type { SourceLocation } from '../../util/errors.js';
 import type { BuildSession } from '../../secrets/index.js';
 import type { IgnoreMatcher } from '../../fileop/index.js';
 import type { BuildContext } from '../../context/index.js';
+import type { CacheMountHooks } from './cache-mount.js';
 
 /** What an operation may use while it executes, provided by the stage runner. */
 export interface StepRuntime {
@@ -25,4 +26,6 @@ export interface StepRuntime {
   session?: BuildSession;
   /** RUN --security=insecure is allowed (`--allow security.insecure`). */
   allowInsecure: boolean;
+  /** Cache mounts' import and export (`--cache-from`/`--cache-to ...,mounts=`). */
+  cacheMounts?: CacheMountHooks;
 }

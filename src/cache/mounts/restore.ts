@@ -1,0 +1,36 @@
+/**
+ * An imported cache mount into a new cache directory: its index blob, then the chunks the store
+ * does not have yet (downloaded in parallel, digests verified), extracted in order with the one
+ * safe extractor, so owners, modes, times and symlinks come back as they were.
+ */
+import { chown, chmod, mkdir } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { Store } from '../../store/index.js';
+import type { Descriptor } from '../../image/oci.js';
+import { extractTar } from '../../archive/index.js';
+import { mapLimit } from '../../registry/util.js';
+import type { CacheSource } from '../source.js';
+import { chunkDescriptor, parseMountIndex } from './format.js';
+
+export async function restoreMount(store: Store, index: Descriptor, source: CacheSource, dest: string): Promise<{ chunks: number; fetched: number }> {
+  const what = `${source.name}: cache mount`;
+  if (!(await store.content.has(index.digest))) await source.fetch(index, store);
+  const idx = parseMountIndex(await store.content.readBytes(index.digest), what);
+  let fetched = 0;
+  await mapLimit(idx.chunks, 4, async (c) => {
+    if (await store.content.has(c.digest)) return;
+    await source.fetch(chunkDescriptor(c), store);
+    fetched++;
+  });
+  await mkdir(dest);
+  for (const c of idx.chunks) {
+    const gz = createGunzip({ chunkSize: 1 << 20 });
+    const src = store.content.createReadStream(c.digest);
+    src.on('error', (e) => gz.destroy(e));
+    await extractTar(src.pipe(gz), dest);
+  }
+  await chown(dest, idx.root.uid, idx.root.gid);
+  await chmod(dest, idx.root.mode);
+  await store.lease(`cache-mount-${idx.name}`, [index.digest, ...idx.chunks.map((c) => c.digest)]);
+  return { chunks: idx.chunks.length, fetched };
+}
