@@ -20,6 +20,7 @@ const commands: Record<string, Loader> = {
   prune: () => import('./commands/prune.js'),
   du: () => import('./commands/du.js'),
   fsck: () => import('./commands/fsck.js'),
+  setup: () => import('./commands/setup.js'),
   load: () => import('./commands/load.js'),
   save: () => import('./commands/save.js'),
   import: () => import('./commands/import.js'),
@@ -31,6 +32,7 @@ const commands: Record<string, Loader> = {
   run: () => import('./commands/run.js'),
   lint: () => import('./commands/lint.js'),
   report: () => import('./commands/report.js'),
+  info: () => import('./commands/info.js'),
 };
 const aliases: Record<string, string> = { rmi: 'rm' };
 
@@ -46,8 +48,20 @@ export async function runCli(argv: string[]): Promise<void> {
     process.exitCode = reportError(e);
     process.exit();
   });
+  // Not root: the same command again as root of a user namespace (src/rootless), unless it needs no privilege.
+  const wanted = commandName(argv);
+  if (wanted && !unprivileged.has(wanted) && process.getuid?.() !== 0) {
+    const rootless = await import('../rootless/index.js');
+    if (rootless.needsReexec()) {
+      process.exitCode = await rootless.reexec(argv).catch(reportError);
+      return;
+    }
+  }
   process.exitCode = await main(argv);
 }
+
+/** Commands that touch no store, mount or container: run as the user, without the namespace. */
+const unprivileged = new Set(['parse', 'lint', 'login', 'logout']);
 
 /** `--debug` (or DRYDOCK_DEBUG=1): failures print their stack traces too. */
 let debug = !!process.env.DRYDOCK_DEBUG && process.env.DRYDOCK_DEBUG !== '0';

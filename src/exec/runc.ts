@@ -14,6 +14,7 @@ import { DrydockError } from '../util/errors.js';
 import { isAlive } from '../util/process.js';
 import { secureJoin } from '../archive/securejoin.js';
 import { runTool } from '../util/tool.js';
+import { inUserNamespace, isRootless, rootlessRuntimeDir } from '../rootless/env.js';
 import { DEFAULT_HOSTNAME, hostResolvConf, hostsFile, resolvConf } from './netfiles.js';
 import { buildRuntimeSpec, hostCapabilities, hostNofileLimit, specJSON } from './spec.js';
 import { trackMountStubs } from './stubs.js';
@@ -21,7 +22,7 @@ import type { RunResult, RunSpec } from './types.js';
 import { resolveUser } from './user.js';
 
 /** runc's state directory for drydock's containers, apart from any other runc user's. */
-export const RUNC_ROOT = process.env.DRYDOCK_RUNC_ROOT ?? '/run/drydock/runc';
+export const RUNC_ROOT = process.env.DRYDOCK_RUNC_ROOT ?? (isRootless() ? path.join(rootlessRuntimeDir(), 'runc') : '/run/drydock/runc');
 /**
  * Per-run OCI bundles (config.json, hosts, resolv.conf). config.json holds the process
  * environment, `RUN --mount=type=secret,env=` secrets included, so bundles live on a memory
@@ -29,10 +30,18 @@ export const RUNC_ROOT = process.env.DRYDOCK_RUNC_ROOT ?? '/run/drydock/runc';
  * there is none.
  */
 let bundlesDir: Promise<string> | undefined;
+
+/**
+ * runc's global flags: its state root, and in a user namespace (rootless drydock, or one run
+ * inside rootless podman) `--rootless true`: no cgroups unless delegated, as rootless BuildKit runs it.
+ */
+function runcGlobal(): string[] {
+  return ['--root', RUNC_ROOT, ...(inUserNamespace() ? ['--rootless', 'true'] : [])];
+}
 const TMPFS_MAGIC = 0x01021994;
 export function bundlesRoot(): Promise<string> {
   bundlesDir ??= statfs('/dev/shm').then(
-    (st) => (st.type === TMPFS_MAGIC ? '/dev/shm/drydock-bundles' : path.join(path.dirname(RUNC_ROOT), 'bundles')),
+    (st) => (st.type === TMPFS_MAGIC && !isRootless() ? '/dev/shm/drydock-bundles' : path.join(path.dirname(RUNC_ROOT), 'bundles')),
     () => path.join(path.dirname(RUNC_ROOT), 'bundles'),
   );
   return bundlesDir;
@@ -71,13 +80,14 @@ export async function runContainer(spec: RunSpec): Promise<RunResult> {
       ulimits: spec.ulimits,
       shmSize: spec.shmSize,
       hostCaps: await hostCapabilities(),
+      userNamespace: inUserNamespace(),
     });
     await writeFile(path.join(bundle, 'config.json'), specJSON(config));
     await mkdir(RUNC_ROOT, { recursive: true, mode: 0o700 });
     return await runRunc(id, bundle, spec);
   } finally {
     // `runc run` deletes the container it ran; its state dir is left only when runc itself failed or was killed.
-    if (existsSync(path.join(RUNC_ROOT, id))) await runTool('runc', ['--root', RUNC_ROOT, 'delete', '--force', id]).catch(() => undefined);
+    if (existsSync(path.join(RUNC_ROOT, id))) await runTool('runc', [...runcGlobal(), 'delete', '--force', id]).catch(() => undefined);
     await cleanStubs();
     await rm(bundle, { recursive: true, force: true });
   }
@@ -92,7 +102,7 @@ export async function sweepOrphanContainers(): Promise<number> {
   for (const id of await readdir(RUNC_ROOT).catch(() => [] as string[])) {
     const owner = /^drydock-(\d+)-/.exec(id);
     if (!owner || isAlive(Number(owner[1]))) continue;
-    await runTool('runc', ['--root', RUNC_ROOT, 'delete', '--force', id]).catch(() => undefined);
+    await runTool('runc', [...runcGlobal(), 'delete', '--force', id]).catch(() => undefined);
     swept++;
   }
   // Both places: bundles written by a drydock that ran before /dev/shm was a memory filesystem.
@@ -131,7 +141,7 @@ async function makeWorkdir(rootfs: string, cwd: string, uid: number, gid: number
 
 function runRunc(id: string, bundle: string, spec: RunSpec): Promise<RunResult> {
   const logPath = path.join(bundle, 'runc-log.json');
-  const args = ['--root', RUNC_ROOT, '--log', logPath, '--log-format', 'json', 'run', '--bundle', bundle, id];
+  const args = [...runcGlobal(), '--log', logPath, '--log-format', 'json', 'run', '--bundle', bundle, id];
   return new Promise<RunResult>((resolve, reject) => {
     const child = spawn('runc', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let exited = false;
@@ -166,7 +176,7 @@ function runRunc(id: string, bundle: string, spec: RunSpec): Promise<RunResult> 
 async function killContainer(id: string, exited: () => boolean): Promise<void> {
   while (!exited()) {
     try {
-      await runTool('runc', ['--root', RUNC_ROOT, 'kill', '--all', id, 'KILL']);
+      await runTool('runc', [...runcGlobal(), 'kill', '--all', id, 'KILL']);
       return;
     } catch {
       await new Promise((r) => setTimeout(r, 20));

@@ -67,6 +67,8 @@ export interface SpecInput {
   shmSize?: number;
   /** Capabilities we hold ourselves (see hostCapabilities); a container cannot get more. */
   hostCaps?: string[];
+  /** We run in a user namespace (rootless): the adjustments of `runc spec --rootless` (rootlessMounts). */
+  userNamespace?: boolean;
 }
 
 /** Docker's open-files limit, or our hard limit when that is lower (read from /proc/self/limits). */
@@ -89,6 +91,19 @@ export async function hostCapabilities(): Promise<string[]> {
 /** Env with Docker's default PATH when the build gave none. */
 export function withDefaultPath(env: string[]): string[] {
   return env.some((e) => e.startsWith('PATH=')) ? env : [...env, `PATH=${DEFAULT_PATH}`];
+}
+
+/**
+ * In a user namespace, as runc's specconv.ToRootless does: sysfs cannot be mounted without owning
+ * the network namespace (the host's, for the default network), so /sys is bind-mounted read-only
+ * (its cgroup tree with it); a cgroup filesystem cannot be mounted without a cgroup namespace.
+ */
+function rootlessMounts(mounts: OciMount[], insecure: boolean): OciMount[] {
+  return mounts.flatMap((m) => {
+    if (m.type === 'cgroup') return [];
+    if (m.type === 'sysfs') return [{ destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', insecure ? 'rw' : 'ro'] }];
+    return [m];
+  });
 }
 
 function baseMounts(insecure: boolean): OciMount[] {
@@ -173,7 +188,7 @@ export function buildRuntimeSpec(input: SpecInput): Record<string, unknown> {
     root: { path: input.rootfs, readonly: false },
     hostname: input.hostname,
     mounts: dedupMounts([
-      ...baseMounts(insecure),
+      ...(input.userNamespace ? rootlessMounts(baseMounts(insecure), insecure) : baseMounts(insecure)),
       { destination: '/etc/resolv.conf', type: 'bind', source: input.resolvConfPath, options: roBind },
       { destination: '/etc/hosts', type: 'bind', source: input.hostsPath, options: roBind },
       ...shmMount(input.shmSize),

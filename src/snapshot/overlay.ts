@@ -14,7 +14,7 @@ import type { Digest } from '../image/oci.js';
 import { DrydockError } from '../util/errors.js';
 import { hostCalls } from '../util/syscalls.js';
 import { runTool } from '../util/tool.js';
-import { OPAQUE_XATTR, dumpXattrs } from './xattr.js';
+import { OPAQUE_XATTR, USERXATTR, dumpXattrs } from './xattr.js';
 import { overlayChanges, upperSummary, type LowerLayer } from './overlay-diff.js';
 import type { LayerMeta, LayerStore } from './store.js';
 import { writeLayerTar, type DiffOptions } from './tar-writer.js';
@@ -23,7 +23,8 @@ import type { ActiveSnapshot, SnapshotView } from './types.js';
 // Features that would make the upperdir something else than a plain diff (redirects, metadata-only copy-ups, origin index).
 function featureOptions(): string[] {
   const params = '/sys/module/overlay/parameters';
-  return ['index', 'redirect_dir', 'metacopy'].filter((p) => existsSync(path.join(params, p))).map((p) => `${p}=off`);
+  // With userxattr the kernel refuses redirect_dir=off (only `nofollow`: neither made nor followed).
+  return ['index', 'redirect_dir', 'metacopy'].filter((p) => existsSync(path.join(params, p))).map((p) => (p === 'redirect_dir' && USERXATTR ? `${p}=nofollow` : `${p}=off`));
 }
 
 /**
@@ -53,6 +54,7 @@ export async function mountOverlay(store: LayerStore, lowers: string[], target: 
     if (upper) opts.push(`upperdir=${dir(upper.upper)}`, `workdir=${dir(upper.work)}`);
     if (upper && volatileSupported()) opts.push('volatile');
     opts.push(...featureOptions());
+    if (USERXATTR) opts.push('userxattr');
     return opts.join(',');
   };
   const absolute = options((p) => path.resolve(store.root, p));

@@ -37,7 +37,8 @@ export interface Store {
 /** --root is passed by the CLI; otherwise $DRYDOCK_ROOT, /var/lib/drydock as root, $XDG_DATA_HOME/drydock. */
 export function defaultRoot(): string {
   if (process.env.DRYDOCK_ROOT) return resolve(process.env.DRYDOCK_ROOT);
-  if (process.getuid?.() === 0) return '/var/lib/drydock';
+  // A rootless drydock is root in its user namespace only (src/rootless): its store is the user's.
+  if (process.getuid?.() === 0 && !process.env.DRYDOCK_ROOTLESS) return '/var/lib/drydock';
   const data = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return join(data, 'drydock');
 }
