@@ -5,7 +5,7 @@
  * the kernel opened the interpreter when it was registered. Read synchronously: a few small
  * /proc files, checked once per build.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Platform } from '../image/oci.js';
 
@@ -129,4 +129,77 @@ export function checkEmulation(target: Platform, host: Platform, state: BinfmtSt
 export function enableHint(target: Platform): string {
   const name = qemuName(target);
   return `run "drydock setup binfmt" as root, or: apt-get install qemu-user-static binfmt-support && mount -t binfmt_misc binfmt_misc ${BINFMT_DIR} && update-binfmts --enable ${name}`;
+}
+
+/** Where qemu-user-static ships its registrations (systemd-binfmt's `:name:type:offset:magic:mask:interpreter:flags`). */
+export const QEMU_CONF_DIR = '/usr/lib/binfmt.d';
+
+export interface QemuRegistration {
+  name: string;
+  architecture?: string;
+  /** The line to write to `register`, its flags including F. */
+  line: string;
+  interpreter: string;
+}
+
+/** Parses one binfmt.d line; the magic's `\xNN` escapes stay as they are (the kernel decodes them). */
+export function parseBinfmtConf(text: string): QemuRegistration | undefined {
+  const line = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#') && !l.startsWith(';'));
+  if (!line) return undefined;
+  const fields = line.slice(1).split(line[0]!);
+  if (fields.length < 7) return undefined;
+  const [name, type, offset, magic, , interpreter, flags = ''] = fields as [string, string, string, string, string, string, string?];
+  if (type !== 'M') return undefined;
+  const hex = magic.replace(/\\x([0-9a-fA-F]{2})|(.)/gs, (_m, h: string | undefined, c: string | undefined) => h ?? Buffer.from(c!, 'latin1').toString('hex'));
+  const withF = flags.includes('F') ? flags : `${flags}F`;
+  return { name, architecture: magicArchitecture(Number(offset || 0), hex), interpreter, line: line[0] + [...fields.slice(0, 6), withF].join(line[0]!) };
+}
+
+export interface SetupResult {
+  /** binfmt_misc was not mounted, and now is. */
+  mounted: boolean;
+  entries: Array<{ name: string; architecture: string; interpreter: string; action: 'registered' | 'enabled' | 're-registered' | 'present' }>;
+}
+
+/**
+ * Registers qemu-user-static's emulators with binfmt_misc, each with the F flag, mounting it
+ * first if needed; those already usable are left alone, so running it again changes nothing.
+ * `architectures` limits it (OCI names: arm64, arm, riscv64…); the host's own are never emulated.
+ * Lasts until reboot (binfmt-support's service, when installed, registers Debian's at boot).
+ */
+export async function setupBinfmt(host: Platform, architectures?: string[], dir: string = BINFMT_DIR, confDir: string = QEMU_CONF_DIR): Promise<SetupResult> {
+  const confs = existsSync(confDir) ? readdirSync(confDir).filter((f) => /^qemu-.*\.conf$/.test(f)).sort() : [];
+  const regs = confs.map((f) => parseBinfmtConf(readFileSync(path.join(confDir, f), 'utf8')))
+    .filter((r): r is QemuRegistration & { architecture: string } => !!r?.architecture)
+    .filter((r) => !checkEmulation({ os: 'linux', architecture: r.architecture }, host, { mounted: true, enabled: true, emulators: [] }).ok);
+  if (!regs.length) throw new Error(`no QEMU emulators found in ${confDir}: install Debian's qemu-user-static (apt-get install qemu-user-static)`);
+  const wanted = architectures?.length ? regs.filter((r) => architectures.includes(r.architecture)) : regs;
+  for (const a of architectures ?? []) {
+    if (!regs.some((r) => r.architecture === a)) throw new Error(`qemu-user-static has no emulator for ${a} (it has: ${[...new Set(regs.map((r) => r.architecture))].join(', ')})`);
+  }
+  let mounted = false;
+  if (!registeredEmulators(dir).mounted) {
+    const { hostCalls } = await import('../util/syscalls.js');
+    await hostCalls().mount('binfmt_misc', dir, '');
+    mounted = true;
+  }
+  const state = registeredEmulators(dir);
+  if (!state.enabled) writeFileSync(path.join(dir, 'status'), '1');
+  const entries: SetupResult['entries'] = [];
+  for (const r of wanted) {
+    const have = state.emulators.find((e) => e.name === r.name);
+    let action: SetupResult['entries'][number]['action'] = 'registered';
+    if (have?.fixBinary && have.enabled) action = 'present';
+    else if (have?.fixBinary) {
+      writeFileSync(path.join(dir, r.name), '1');
+      action = 'enabled';
+    } else {
+      if (have) writeFileSync(path.join(dir, r.name), '-1'); // removes it: flags cannot be changed in place
+      // With F the kernel opens the interpreter now: it must exist (qemu-user-static's symlink).
+      writeFileSync(path.join(dir, 'register'), r.line);
+      if (have) action = 're-registered';
+    }
+    entries.push({ name: r.name, architecture: r.architecture, interpreter: r.interpreter, action });
+  }
+  return { mounted, entries };
 }

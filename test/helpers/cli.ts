@@ -16,6 +16,8 @@ export interface RunOptions {
   cwd?: string;
   /** Written to the child's stdin (then closed). */
   input?: string | Buffer;
+  /** A command that runs drydock's argv (e.g. `unshare --mount ... sh -c '...; exec "$@"' sh`). */
+  prefix?: string[];
 }
 
 export interface RunResult {
@@ -30,7 +32,7 @@ function command(args: string[], opts: RunOptions): { argv: string[]; env: NodeJ
   const entry = runningFromSource
     ? [process.execPath, '--import', pathToFileURL(createRequire(path.join(repoRoot, 'package.json')).resolve('tsx')).href, path.join(repoRoot, 'src/cli/run.ts')]
     : [path.join(repoRoot, 'bin/drydock.js')];
-  const argv = [...entry, ...(opts.root ? ['--root', opts.root] : []), ...args];
+  const argv = [...(opts.prefix ?? []), ...entry, ...(opts.root ? ['--root', opts.root] : []), ...args];
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   // The runner's own flags (e.g. --test) must not leak into the child.
   delete env.NODE_OPTIONS;
