@@ -4,7 +4,7 @@
  * serves only while the file's lstat still shows the same inode, size, mtime and ctime; even a
  * change the stat cannot show leaves the copy consistent with the cache key it was hashed for.
  */
-import type { BigIntStats, Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 
 interface Entry {
   ino: number;
@@ -17,8 +17,6 @@ interface Entry {
 /** 64 MiB: a context of many small files fits; beyond it the copy reads the files again. */
 const DEFAULT_BUDGET = 64 * 1024 * 1024;
 
-const ms = (ns: bigint) => Number(ns) / 1e6;
-
 export class ContentCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
@@ -26,18 +24,17 @@ export class ContentCache {
   constructor(private readonly budget = DEFAULT_BUDGET) {}
 
   /** Keep `data`, the content of `path` as `st` describes it, if the budget allows. */
-  put(path: string, st: BigIntStats, data: Buffer): void {
+  put(path: string, st: Stats, data: Buffer): void {
     if (this.entries.has(path) || this.bytes + data.length > this.budget) return;
     this.bytes += data.length;
-    this.entries.set(path, { ino: Number(st.ino), size: data.length, mtimeMs: ms(st.mtimeNs), ctimeMs: ms(st.ctimeNs), data });
+    this.entries.set(path, { ino: st.ino, size: data.length, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, data });
   }
 
   /** The kept content of `path` if `st` (an lstat taken now) shows the same file, unchanged. */
   get(path: string, st: Stats): Buffer | undefined {
     const e = this.entries.get(path);
     if (!e || e.ino !== st.ino || e.size !== st.size) return undefined;
-    // Stats' millisecond doubles and nanosecond bigints round differently: a microsecond decides.
-    if (Math.abs(e.mtimeMs - st.mtimeMs) > 0.001 || Math.abs(e.ctimeMs - st.ctimeMs) > 0.001) return undefined;
+    if (e.mtimeMs !== st.mtimeMs || e.ctimeMs !== st.ctimeMs) return undefined;
     return e.data;
   }
 

@@ -6,15 +6,25 @@
  */
 import { secureJoin } from '../archive/securejoin.js';
 import { createHash } from 'node:crypto';
-import { createReadStream, lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { createReadStream, readlinkSync, type Stats } from 'node:fs';
 import type { Digest } from '../image/oci.js';
 // Modules, not the fileop index: hashing runs on every rebuild, the copying code need not load.
 import { PatternMatcher } from '../fileop/patterns.js';
-import { hiddenByIgnore, selectSource } from '../fileop/sources.js';
+import { relUnder } from '../fileop/paths.js';
+import { selectSource } from '../fileop/sources.js';
 import { Pacer, SMALL_FILE, readWholeSync } from '../util/sync-fs.js';
 import type { BuildContext } from './open.js';
 import type { ContentCache } from './contents.js';
 import { HashMemo } from './memo.js';
+import { Walker, type WalkCounts } from './walk.js';
+
+/** An entry of a selection: its digest, or the lstat to read it with (a file the memo did not know). */
+interface Found {
+  abs: string;
+  sub: string;
+  digest?: string;
+  st?: Stats;
+}
 
 export interface HashOptions {
   followLinks?: boolean;
@@ -28,45 +38,60 @@ export interface HashResult {
   digest: Digest;
   /** Every selected entry, by path in the context, with the digest of its header and content. */
   files: Array<{ path: string; digest: string }>;
-  /** Files whose contents were read, and files answered by the memo. */
-  stats: { read: number; memoHits: number };
-}
-
-interface Found {
-  abs: string;
-  sub: string;
-  st: BigIntStats;
-  content?: string;
+  /** Files whose contents were read, files answered by the memo, and the walk's lstat and readdir calls. */
+  stats: { read: number; memoHits: number } & WalkCounts;
 }
 
 // Large files are streamed, this many at a time; small ones are read with synchronous calls.
 const CONCURRENCY = 4;
+// The selection's hash is fed in pieces of about this many characters, not one call per entry.
+const CHUNK = 1 << 16;
 
 export async function hashSources(ctx: BuildContext, sources: string[], opts: HashOptions = {}): Promise<HashResult> {
   const memo = await HashMemo.load(opts.memoPath);
   const exclude = opts.exclude?.length ? new PatternMatcher(opts.exclude) : undefined;
-  const ignore = ctx.dockerignore.patterns.length ? ctx.dockerignore : undefined;
+  const ignore = ctx.dockerignore.patterns.length ? asMatcher(ctx.dockerignore) : undefined;
   const followLinks = opts.followLinks ?? true;
-  const stats = { read: 0, memoHits: 0 };
+  const stats: HashResult['stats'] = { read: 0, memoHits: 0, lstat: 0, readdir: 0 };
   const top = createHash('sha256');
   const files: HashResult['files'] = [];
   const pacer = new Pacer();
+  const headers = new Map<string, string>();
   for (const source of sources) {
     top.update(`src:${source}\n`);
     const selections = await selectSource(ctx.root, source, { ignore, followLinks, parents: opts.parents });
     for (const sel of selections) {
       const start = await secureJoin(ctx.root, sel.path, { followLast: followLinks });
+      const base = relUnder(ctx.root, start);
       const found: Found[] = [];
-      const walker = new Walker(ctx.root, found, pacer, sel.include, exclude, ignore);
-      await walker.visit(start, '');
+      // Only what must be read keeps its lstat: a 200,000-file walk holds paths and digests.
+      const onEntry = (abs: string, sub: string, st: Stats) => {
+        if (!st.isFile()) return void found.push({ abs, sub, digest: entryDigest(abs, st, undefined, headers) });
+        const slot = memo.find(abs, st);
+        if (slot < 0) return void found.push({ abs, sub, st });
+        stats.memoHits++;
+        let digest = memo.entryAt(slot, st);
+        if (digest === undefined) {
+          const content = memo.contentAt(slot);
+          memo.set(abs, st, content, (digest = entryDigest(abs, st, content)));
+        }
+        found.push({ abs, sub, digest });
+      };
+      await new Walker(onEntry, stats, pacer, { ignore, exclude, include: sel.include }, base).walk(start);
       found.sort((a, b) => (a.sub < b.sub ? -1 : a.sub > b.sub ? 1 : 0));
-      await digestContents(found, memo, stats, pacer, ctx.contents);
+      await digestContents(found.filter((f) => f.digest === undefined), memo, stats, pacer, ctx.contents);
       const h = createHash('sha256');
+      let chunk = '';
       for (const f of found) {
-        const d = entryDigest(f);
-        h.update(`${f.sub}\0${d}\n`);
-        files.push({ path: relPath(ctx.root, f.abs), digest: d });
+        const d = f.digest!;
+        chunk += `${f.sub}\0${d}\n`;
+        if (chunk.length > CHUNK) {
+          h.update(chunk);
+          chunk = '';
+        }
+        files.push({ path: f.sub === '' ? base || '.' : base === '' ? f.sub : `${base}/${f.sub}`, digest: d });
       }
+      h.update(chunk);
       top.update(`sel:${sel.path}\n${h.digest('hex')}\n`);
     }
   }
@@ -74,73 +99,25 @@ export async function hashSources(ctx: BuildContext, sources: string[], opts: Ha
   return { digest: `sha256:${top.digest('hex')}`, files, stats };
 }
 
-class Walker {
-  private readonly mayUnexclude: boolean;
-
-  constructor(
-    private readonly root: string,
-    private readonly out: Found[],
-    private readonly pacer: Pacer,
-    private readonly include?: PatternMatcher,
-    private readonly exclude?: PatternMatcher,
-    private readonly ignore?: BuildContext['dockerignore'],
-  ) {
-    this.mayUnexclude = !!exclude?.hasExclusions || (!!ignore && ignore.patterns.some((p) => p.startsWith('!')));
-  }
-
-  async visit(abs: string, sub: string): Promise<void> {
-    const st = this.entry(abs, sub);
-    if (st) await this.visitDir(abs, sub, st.skipped);
-  }
-
-  // Files are taken synchronously; only directories cost a promise.
-  private async visitDir(abs: string, sub: string, skipped: boolean): Promise<void> {
-    if (skipped && this.include && !this.include.mayMatchBelow(sub)) return;
-    // the caller sorts what was found
-    for (const n of readdirSync(abs)) {
-      const paused = this.pacer.pace();
-      if (paused) await paused;
-      const child = `${abs}/${n}`;
-      const childSub = sub === '' ? n : `${sub}/${n}`;
-      const dir = this.entry(child, childSub);
-      if (dir) await this.visitDir(child, childSub, dir.skipped);
-    }
-  }
-
-  /** Records the entry unless filtered out; for a directory to walk, whether it was skipped itself. */
-  private entry(abs: string, sub: string): { skipped: boolean } | undefined {
-    let skipped = false;
-    if (sub !== '') {
-      const included = this.include ? this.include.matches(sub) : true;
-      skipped = !included || !!this.exclude?.matches(sub) || hiddenByIgnore(this.ignore, this.root, abs, false);
-      if (skipped && !this.include && !this.mayUnexclude) return undefined;
-    }
-    const st = lstatSync(abs, { bigint: true });
-    if (!skipped) this.out.push({ abs, sub, st });
-    return st.isDirectory() ? { skipped } : undefined;
-  }
+function asMatcher(m: BuildContext['dockerignore']): PatternMatcher {
+  return m instanceof PatternMatcher ? m : new PatternMatcher(m.patterns);
 }
 
-async function digestContents(found: Found[], memo: HashMemo, stats: HashResult['stats'], pacer: Pacer, contents?: ContentCache): Promise<void> {
+/** Reads and hashes the files in `todo` (each with its lstat), setting their digests. */
+async function digestContents(todo: Found[], memo: HashMemo, stats: HashResult['stats'], pacer: Pacer, contents?: ContentCache): Promise<void> {
   const large: Found[] = [];
-  const done = (f: Found, digest: string) => {
+  const done = (f: Found, content: string) => {
     stats.read++;
-    f.content = digest;
-    memo.set(f.abs, f.st, digest);
+    f.digest = entryDigest(f.abs, f.st!, content);
+    memo.set(f.abs, f.st!, content, f.digest);
   };
-  for (const f of found) {
-    if (!f.st.isFile()) continue;
-    const known = memo.get(f.abs, f.st);
-    if (known) {
-      stats.memoHits++;
-      f.content = known;
-      continue;
-    }
+  for (const f of todo) {
+    const st = f.st!;
     // Small files in one synchronous read; kept for the COPY that may follow.
-    const data = f.st.size <= BigInt(SMALL_FILE) ? readWholeSync(f.abs, Number(f.st.size)) : undefined;
+    const data = st.size <= SMALL_FILE ? readWholeSync(f.abs, st.size) : undefined;
     if (data) {
       done(f, createHash('sha256').update(data).digest('hex'));
-      contents?.put(f.abs, f.st, data);
+      contents?.put(f.abs, st, data);
       const paused = pacer.pace();
       if (paused) await paused;
     } else large.push(f); // or it changed size since its lstat: the stream reads what is there now
@@ -157,7 +134,7 @@ async function digestContents(found: Found[], memo: HashMemo, stats: HashResult[
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, large.length) }, worker));
 }
 
-function typeOf(st: BigIntStats): string {
+function typeOf(st: Stats): string {
   if (st.isFile()) return 'file';
   if (st.isDirectory()) return 'dir';
   if (st.isSymbolicLink()) return 'symlink';
@@ -167,12 +144,17 @@ function typeOf(st: BigIntStats): string {
   return 'socket';
 }
 
-function entryDigest(f: Found): string {
-  const link = f.st.isSymbolicLink() ? readlinkSync(f.abs) : '';
-  const header = [typeOf(f.st), (f.st.mode & 0o7777n).toString(8), `${f.st.uid}:${f.st.gid}`, link, f.content ?? ''].join('\0');
-  return createHash('sha256').update(header).digest('hex');
-}
-
-function relPath(root: string, abs: string): string {
-  return abs === root ? '.' : abs.startsWith(root + '/') ? abs.slice(root.length + 1) : abs;
+/**
+ * The digest of an entry's header (type, mode, owner, link target) and content digest. Entries
+ * without content or link (directories) share it by header: `headers` keeps those.
+ */
+function entryDigest(abs: string, st: Stats, content?: string, headers?: Map<string, string>): string {
+  const link = st.isSymbolicLink() ? readlinkSync(abs) : '';
+  const header = [typeOf(st), (st.mode & 0o7777).toString(8), `${st.uid}:${st.gid}`, link, content ?? ''].join('\0');
+  const shared = headers && link === '' && content === undefined;
+  const known = shared ? headers.get(header) : undefined;
+  if (known) return known;
+  const d = createHash('sha256').update(header).digest('hex');
+  if (shared) headers.set(header, d);
+  return d;
 }

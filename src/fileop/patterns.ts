@@ -52,6 +52,19 @@ export class PatternMatcher implements IgnoreMatcher {
     this.hasExclusions = this.compiled.some((p) => p.exclusion);
   }
 
+  /**
+   * Could a "!" pattern re-include something below `dir`, which these patterns exclude? When no
+   * exception has a wildcard, only one that names a path below `dir` can; otherwise assume so.
+   * BuildKit skips the walk of such a directory (fsutil filter.go, onlyPrefixExcludeExceptions).
+   */
+  mayReincludeBelow(dir: string): boolean {
+    this.prefixExceptions ??= this.compiled.filter((p) => p.exclusion).map((p) => p.text.replace(/\/\*\*$/, '').replace(/\/\*$/, ''));
+    const dirSlash = dir + '/';
+    return this.prefixExceptions.some((p) => /[*[\]?^\\]/.test(p) || (p + '/').startsWith(dirSlash));
+  }
+
+  private prefixExceptions?: string[];
+
   get empty(): boolean {
     return this.compiled.length === 0;
   }

@@ -34,7 +34,7 @@ export interface TreeCopyOptions {
   /** COPY --exclude, relative to the copied source. */
   exclude?: PatternMatcher;
   /** .dockerignore, relative to `ignoreRoot`. */
-  ignore?: IgnoreMatcher & { hasExclusions?: boolean };
+  ignore?: IgnoreMatcher & { hasExclusions?: boolean; mayReincludeBelow?(dir: string): boolean };
   ignoreRoot?: string;
   /** Filled with every `source → target` copied (for the xattr pass). */
   record?: Map<string, string>;
@@ -83,7 +83,7 @@ export class TreeCopier {
         include = false;
         excluded = true;
       }
-      if (!include && !this.opts.include && !this.mayUnexclude) return;
+      if (!include && !this.opts.include && !this.reincludable(src, comps)) return;
     }
     const paused = this.pacer.pace();
     if (paused) await paused;
@@ -150,6 +150,14 @@ export class TreeCopier {
     }
   }
 
+  /** May an exception re-include something below this excluded entry? If not, it is not walked (BuildKit's fsutil rule). */
+  private reincludable(src: string, comps: string): boolean {
+    if (!this.mayUnexclude) return false;
+    const { exclude, ignore, ignoreRoot } = this.opts;
+    if (exclude?.matches(comps) && !exclude.mayReincludeBelow(comps)) return false;
+    return !(this.ignored(src) && ignore?.mayReincludeBelow && !ignore.mayReincludeBelow(relUnder(ignoreRoot!, src)));
+  }
+
   private ignored(src: string): boolean {
     const { ignore, ignoreRoot } = this.opts;
     if (!ignore || ignoreRoot === undefined) return false;
@@ -167,7 +175,7 @@ export class TreeCopier {
       created = copyDirectoryOnly(dst, st, overwriteMeta);
       parent.copied = true;
     }
-    if (excluded && !this.mayUnexclude) return false;
+    if (excluded && !this.reincludable(src, comps)) return false;
     if (!include && this.opts.include && !this.opts.include.mayMatchBelow(comps)) return created;
     const chain = [...parents, parent];
     for (const name of readdirSync(src).sort()) {

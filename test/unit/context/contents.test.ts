@@ -22,13 +22,13 @@ test('a ContentCache answers only while the file is unchanged, and keeps within 
     await writeFile(a, 'aaaa');
     await writeFile(b, 'bbbbbb');
     const cache = new ContentCache(8);
-    cache.put(a, lstatSync(a, { bigint: true }), Buffer.from('aaaa'));
-    cache.put(b, lstatSync(b, { bigint: true }), Buffer.from('bbbbbb')); // over budget: not kept
+    cache.put(a, lstatSync(a), Buffer.from('aaaa'));
+    cache.put(b, lstatSync(b), Buffer.from('bbbbbb')); // over budget: not kept
     assert.equal(cache.get(a, lstatSync(a))?.toString(), 'aaaa');
     assert.equal(cache.get(b, lstatSync(b)), undefined);
     await utimes(a, 1_600_000_000, 1_600_000_000);
     assert.equal(cache.get(a, lstatSync(a)), undefined, 'new mtime and ctime');
-    cache.put(a, lstatSync(a, { bigint: true }), Buffer.from('aaaa'));
+    cache.put(a, lstatSync(a), Buffer.from('aaaa'));
     cache.clear();
     assert.equal(cache.get(a, lstatSync(a)), undefined);
   }));
