@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option('--push', 'push the image to its -t names (shorthand for -o type=registry); the local store is not written unless --load')
     .option('--load', 'store the image in the local store (the default when no -o is given; shorthand for -o type=image)')
     .option('--annotation <[type:]k=v>', 'OCI annotation of the image manifest; type manifest (default) or manifest-descriptor, optionally type[os/arch]; repeatable', collect)
-    .option('--cache-to <spec>', 'export the build cache: type=registry,ref=REF[,mode=min|max] | type=local,dest=DIR | type=inline; repeatable', collect)
+    .option('--cache-to <spec>', 'export the build cache: type=registry,ref=REF[,mode=min|max][,mounts=true|ID:ID] | type=local,dest=DIR | type=inline; repeatable', collect)
     .option('--cache-from <spec>', 'import a build cache: REF | type=registry,ref=REF | type=local,src=DIR; repeatable', collect)
     .option('--iidfile <file>', 'write the image ID to the file')
     .option('--metadata-file <file>', 'write build result metadata (JSON) to the file')
