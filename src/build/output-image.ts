@@ -29,18 +29,23 @@ export interface OutputImage {
  * other annotations; its descriptor carries the output's `manifest-descriptor` annotations.
  */
 export async function outputManifest(o: OutputSpec, x: OutputImage): Promise<Descriptor> {
-  const attrs = { ...o.attrs };
-  const c = parseCompressionAttrs((k) => attrs[k], `output type=${o.type}`);
+  const layers = await outputLayers(o, x);
   const ann = imageAnnotations(o.attrs, x.platform, `output type=${o.type}`);
-  const to = c.compression;
-  const layers = to ? await Promise.all(x.layers.map((l) => (c.forceCompression || x.builtLayers?.has(l.descriptor.digest)
-    ? recompressLayer(x.store, l.descriptor, to, c.compressionLevel)
-    : l.descriptor))) : x.layers.map((l) => l.descriptor);
   if (layers.every((d, i) => d.digest === x.layers[i]!.descriptor.digest) && sameRecord(ann.manifest, x.annotations)) {
     return withDescriptorAnnotations(x.manifest, ann.manifestDescriptor);
   }
   const { writeImage } = await import('../image/write.js');
   return withDescriptorAnnotations((await writeImage(x.store, x.config, layers, { annotations: ann.manifest })).manifestDescriptor, ann.manifestDescriptor);
+}
+
+/** The layers `o` sends: those this build made (all, with force-compression=true) in its `compression=`. */
+export async function outputLayers(o: OutputSpec, x: Pick<OutputImage, 'store' | 'layers' | 'builtLayers'>): Promise<Descriptor[]> {
+  const c = parseCompressionAttrs((k) => o.attrs[k], `output type=${o.type}`);
+  const to = c.compression;
+  if (!to) return x.layers.map((l) => l.descriptor);
+  return Promise.all(x.layers.map((l) => (c.forceCompression || x.builtLayers?.has(l.descriptor.digest)
+    ? recompressLayer(x.store, l.descriptor, to, c.compressionLevel)
+    : l.descriptor)));
 }
 
 export function withDescriptorAnnotations(d: Descriptor, annotations: Record<string, string>): Descriptor {

@@ -13,7 +13,7 @@ import type { OutputSpec } from './options.js';
 import type { EventSink } from '../solver/events.js';
 import type { Workspace } from '../solver/workspace.js';
 import { DrydockError } from '../util/errors.js';
-import { outputManifest, platformIndex, pushOutput, withDescriptorAnnotations, type OutputImage } from './output-image.js';
+import { outputLayers, outputManifest, platformIndex, pushOutput, withDescriptorAnnotations, type OutputImage } from './output-image.js';
 import { imageAnnotations } from './annotations.js';
 
 export interface ExportInput {
@@ -43,10 +43,15 @@ export async function exportOutputs(x: ExportInput): Promise<{ imageId: Digest; 
   const stored = (toStore ? imageAnnotations(outputs.find((o) => o.type === 'image')!.attrs, platform, 'output type=image') : annotated[0]) ?? { manifest: {}, manifestDescriptor: {} };
   // The manifest and config are always written (they are small and give the image its ID);
   // only an image output gives them a name.
-  const { manifestDescriptor, configDigest } = await writeImage(x.store, x.config, x.layers.map((l) => l.descriptor), { annotations: stored.manifest });
+  // `-o type=image,compression=zstd`: the store keeps the converted layers; the other outputs start from them.
+  const imageOutput = outputs.find((o) => o.type === 'image');
+  const storedLayers = imageOutput ? await outputLayers(imageOutput, x) : x.layers.map((l) => l.descriptor);
+  const layers = x.layers.map((l, i) => ({ ...l, descriptor: storedLayers[i]! }));
+  const builtLayers = new Set([...(x.builtLayers ?? []), ...storedLayers.filter((d, i) => d.digest !== x.layers[i]!.descriptor.digest).map((d) => d.digest)]);
+  const { manifestDescriptor, configDigest } = await writeImage(x.store, x.config, storedLayers, { annotations: stored.manifest });
   for (const ref of refs) await x.store.images.put(ref, withDescriptorAnnotations(manifestDescriptor, stored.manifestDescriptor));
   if (toStore) x.emit({ type: 'export', time: Date.now(), kind: 'image', digest: manifestDescriptor.digest });
-  const image: OutputImage = { store: x.store, config: x.config, layers: x.layers, manifest: manifestDescriptor, annotations: stored.manifest, platform, builtLayers: x.builtLayers };
+  const image: OutputImage = { store: x.store, config: x.config, layers, manifest: manifestDescriptor, annotations: stored.manifest, platform, builtLayers };
   for (const o of outputs) {
     if (o.type === 'image') {
       if (o.attrs.push === 'true') {
