@@ -5,7 +5,8 @@
  * drydock exports one single-platform image, as BuildKit's exporter does for a build without
  * attestations (exporter/containerimage/writer.go, the !isMap path): `manifest` annotations go in
  * the manifest, `manifest-descriptor` ones on the descriptor that points at it (the store's
- * record, an archive's index.json), and `index`/`index-descriptor` are an error there.
+ * record, an archive's index.json), and `index`/`index-descriptor` are an error there. A
+ * multi-platform build exports an index: those then go on it and on the descriptor naming it.
  */
 import type { Platform } from '../image/oci.js';
 import { formatPlatform, normalizePlatform, parsePlatform } from '../image/platform.js';
@@ -28,7 +29,7 @@ export function isAnnotationAttr(key: string): boolean {
  * The annotations `attrs` give an image for `platform`. A platform-qualified one applies when it
  * names the image's platform and is left out otherwise (BuildKit's AnnotationsGroup.Platform).
  */
-export function imageAnnotations(attrs: Readonly<Record<string, string>>, platform: Platform, what: string): ImageAnnotations {
+export function imageAnnotations(attrs: Readonly<Record<string, string>>, platform: Platform, what: string, opts: { index?: boolean } = {}): ImageAnnotations {
   const out: ImageAnnotations = { manifest: {}, manifestDescriptor: {} };
   const own = formatPlatform(normalizePlatform(platform));
   for (const [k, v] of Object.entries(attrs)) {
@@ -37,6 +38,7 @@ export function imageAnnotations(attrs: Readonly<Record<string, string>>, platfo
     const type = m[1] ?? 'manifest';
     if (!TYPES.includes(type)) throw new DrydockError('USAGE', `${what}: unrecognized annotation type ${type} in "${k}"`);
     if (type === 'index' || type === 'index-descriptor') {
+      if (opts.index) continue; // a multi-platform export's index: indexAnnotations()
       throw new DrydockError('USAGE', `${what}: index annotations not supported for single platform export ("${k}")`);
     }
     if (m[2] !== undefined) {
@@ -81,6 +83,17 @@ export function annotationAttrs(values: readonly string[]): Record<string, strin
       }
       out[`annotation-${m[1]}${plat}.${key}`] = v;
     }
+  }
+  return out;
+}
+
+/** A multi-platform export's `index` annotations and those of the descriptor pointing at the index. */
+export function indexAnnotations(attrs: Readonly<Record<string, string>>): { index: Record<string, string>; indexDescriptor: Record<string, string> } {
+  const out = { index: {} as Record<string, string>, indexDescriptor: {} as Record<string, string> };
+  for (const [k, v] of Object.entries(attrs)) {
+    const m = KEY.exec(k);
+    if (m?.[1] === 'index') out.index[m[3]!] = v;
+    else if (m?.[1] === 'index-descriptor') out.indexDescriptor[m[3]!] = v;
   }
   return out;
 }

@@ -15,7 +15,8 @@ import { secureJoin } from '../archive/securejoin.js';
 import { sizeReport, type SizeReport } from './summary.js';
 import { makeDispatcher, toSolveStages } from './program.js';
 import { exportOutputs } from './outputs.js';
-import { guardForeignRun, targetPlatform } from './platform.js';
+import { guardStages, planPlatform, platformEvents, targetPlatforms } from './multi-platform.js';
+import { formatPlatform } from '../image/platform.js';
 
 export interface BuildResult {
   /** Image ID: the config digest, as docker shows it. */
@@ -28,6 +29,14 @@ export interface BuildResult {
   events: BuildEvent[];
   /** Every solved stage's full layer list (base layers included), for the size report. */
   stages: Array<{ index: number; name: string; inImage: boolean; layers: Descriptor[] }>;
+  /** A multi-platform build's images, in --platform order (imageId and manifestDigest are then the index's). */
+  platforms?: PlatformImage[];
+}
+
+export interface PlatformImage {
+  platform: string;
+  imageId: Digest;
+  manifestDigest: Digest;
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -52,12 +61,14 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   ]);
 
   const { text, file, dockerfilePath } = await readDockerfile(opts);
-  const tp = targetPlatform(opts.platform);
-  const platform = tp.platform;
+  const targets = targetPlatforms(opts.platform);
+  const multi = targets.length > 1;
   const buildArgs = withEpochArg(definedArgs(opts.buildArgs), opts.sourceDateEpoch);
   const { namedContextSpecs, NamedContexts } = await import('./named-contexts.js');
   const namedSpecs = await namedContextSpecs(opts.buildContexts);
-  const plan = planBuild(text, { file, target: opts.target, buildArgs, buildPlatform: hostPlatform(), targetPlatform: platform, namedContexts: [...namedSpecs.keys()] });
+  // One plan per target platform: each sees its own TARGET* args (BuildKit plans per platform too).
+  const plans = targets.map((t) => planBuild(text, { file, target: opts.target, buildArgs, buildPlatform: hostPlatform(), targetPlatform: planPlatform(t), namedContexts: [...namedSpecs.keys()] }));
+  const plan = plans[0]!;
   const sourceDateEpoch = resolveSourceDateEpoch(buildArgs, plan.globalArgs);
   const warnings: string[] = [];
   // `# check=skip=…` (or the BUILDKIT_DOCKERFILE_CHECK build-arg) silences rules, as in BuildKit.
@@ -82,77 +93,127 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const session = await openSession({ secrets: opts.secrets, ssh: opts.ssh });
   const context = await openContext({ dir: opts.context }, { dockerfilePath });
   try {
-    const { solve } = await import('../solver/solve.js');
+    const { solve, stageSize } = await import('../solver/solve.js');
     const { openBuildCache, openCacheMounts, applyInlineCache, exportCaches, collectRecords, ImportingStepCache } = await import('../cache/index.js');
     const { LayerSizes } = await import('../solver/layer-size.js');
     const { ImageResolver } = await import('../solver/images.js');
     const { hashSources } = await import('../context/index.js');
+    const { Explainer } = await import('../solver/explain.js');
+    const { compressForImage } = await import('../solver/compress.js');
 
-    const stages = toSolveStages(plan, opts);
-    emit({ type: 'build-start', time: started, target: stageLabel(plan.target.index, plan.target.name), stages: stages.map((s) => ({ index: s.index, name: s.name, base: s.base.kind === 'image' ? s.base.ref : s.base.kind === 'stage' ? `stage ${s.base.index}` : s.base.kind === 'named' ? `context ${s.base.name}` : 'scratch' })) });
     const ws = { store, snapshotter, sizes: new LayerSizes(store.root), sourceDateEpoch };
     const memoPath = join(store.root, 'cache', 'context-memo.json');
-    const cache = await openBuildCache(store, opts.cacheFrom, { platform, emit, signal: opts.signal });
-    const cacheMounts = await openCacheMounts(store, cache, opts.cacheTo, emit);
-    const images = new ImageResolver(store, { pull: !!opts.pull, platform, emit, signal: opts.signal });
-    const named = new NamedContexts(namedSpecs, { store, images, platform, memoPath, signal: opts.signal });
-    const { Explainer } = await import('../solver/explain.js');
-    const explainer = await Explainer.open(store.root, `${dockerfilePath ?? `stdin:${resolvePath(opts.context)}`}\0${stageLabel(plan.target.index, plan.target.name)}`, cache instanceof ImportingStepCache ? cache.imported : []);
-    const solved = await solve(stages, plan.target.index, {
-      ws,
-      cache,
-      images,
-      context,
-      platform,
-      defaultNetwork: opts.network === 'none' ? 'none' : 'host',
-      dispatch: guardForeignRun(makeDispatcher(plan, opts), tp),
-      emit,
-      session,
-      allowInsecure: (opts.allow ?? []).includes('security.insecure'),
-      explainer,
-      hashContext: async (sel) => {
-        const h = await hashSources(context, sel.sources, { exclude: sel.exclude, memoPath });
-        explainer.noteFiles(h.digest, h.files);
-        return h.digest;
-      },
-      named,
-      cacheMounts,
-    }, opts.signal).finally(() => named.release());
-    await explainer.save();
+    const perStage = plan.allStages.length;
+    const labelOf = (k: number) => formatPlatform(planPlatform(targets[k]!));
+    // Stage numbers and names as events show them: unique across the platforms of one build.
+    const shown = (k: number, index: number, name: string) => (multi ? { index: k * perStage + index, name: `${labelOf(k)} ${name}` } : { index, name });
+    const allStages = plans.map((p) => toSolveStages(p, opts));
+    emit({
+      type: 'build-start', time: started, target: stageLabel(plan.target.index, plan.target.name),
+      stages: allStages.flatMap((stages, k) => stages.map((s) => ({ ...shown(k, s.index, s.name), base: s.base.kind === 'image' ? s.base.ref : s.base.kind === 'stage' ? `stage ${shown(k, s.base.index, '').index}` : s.base.kind === 'named' ? `context ${s.base.name}` : 'scratch' }))),
+    });
+    const imageMemo = new Map();
+    // The first failing platform stops the others; the build waits for all before cleaning up.
+    const abort = new AbortController();
+    const onAbort = () => abort.abort(opts.signal?.reason);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const solvePlatform = async (k: number) => {
+      const t = targets[k]!;
+      const p = plans[k]!;
+      const stages = allStages[k]!;
+      const platform = t.platform;
+      const pemit = multi ? platformEvents(emit, k, perStage, labelOf(k)) : emit;
+      const signal = abort.signal;
+      const cache = await openBuildCache(store, opts.cacheFrom, { platform, emit: pemit, signal });
+      const cacheMounts = await openCacheMounts(store, cache, opts.cacheTo, pemit);
+      const images = new ImageResolver(store, { pull: !!opts.pull, platform, emit: pemit, signal, memo: imageMemo });
+      const named = new NamedContexts(namedSpecs, { store, images, platform, memoPath, signal });
+      const explainer = await Explainer.open(store.root, `${dockerfilePath ?? `stdin:${resolvePath(opts.context as string)}`}\0${stageLabel(p.target.index, p.target.name)}${multi ? `\0${labelOf(k)}` : ''}`, cache instanceof ImportingStepCache ? cache.imported : []);
+      const solved = await solve(stages, p.target.index, {
+        ws,
+        cache,
+        images,
+        context,
+        platform,
+        defaultNetwork: opts.network === 'none' ? 'none' : 'host',
+        dispatch: guardStages(p, makeDispatcher(p, opts)),
+        emit: pemit,
+        session,
+        allowInsecure: (opts.allow ?? []).includes('security.insecure'),
+        explainer,
+        hashContext: async (sel) => {
+          const h = await hashSources(context, sel.sources, { exclude: sel.exclude, memoPath });
+          explainer.noteFiles(h.digest, h.files);
+          return h.digest;
+        },
+        named,
+        cacheMounts,
+      }, signal).finally(() => named.release());
+      await explainer.save();
 
-    // Layers a cache hit brings from a build where their stage was intermediate are still uncompressed.
-    const { compressForImage } = await import('../solver/compress.js');
-    const target = await compressForImage(ws, cache, solved.target);
-    solved.results.set(plan.target.index, target);
-    const cacheInput = { store, cache, stages: [...solved.results.values()], target, platform, emit, signal: opts.signal, mounts: cacheMounts };
-    const config = await applyInlineCache(opts.cacheTo, withLabels(target.config, opts.labels), cacheInput);
-    const { stageSize } = await import('../solver/solve.js');
-    const built = new Set((await collectRecords(cacheInput, 'min')).flatMap((r) => (r.layer ? [r.layer.descriptor.digest] : [])));
-    const written = await exportOutputs({ store, ws, config, layers: target.layers, tags: opts.tags ?? [], outputs: opts.outputs, emit, platform: tp.explicit ? platform : undefined, builtLayers: built, signal: opts.signal })
-      .catch(during('exporting the image'));
-    await exportCaches(opts.cacheTo, cacheInput).catch(during('exporting the build cache'));
+      // Layers a cache hit brings from a build where their stage was intermediate are still uncompressed.
+      const target = await compressForImage(ws, cache, solved.target);
+      solved.results.set(p.target.index, target);
+      const cacheInput = { store, cache, stages: [...solved.results.values()], target, platform, emit: pemit, signal, mounts: cacheMounts };
+      const config = await applyInlineCache(opts.cacheTo, withLabels(target.config, opts.labels), cacheInput);
+      const built = new Set((await collectRecords(cacheInput, 'min')).flatMap((r) => (r.layer ? [r.layer.descriptor.digest] : [])));
+      const summaries: StageSummary[] = [];
+      for (const s of stages) {
+        const r = solved.results.get(s.index)!;
+        summaries.push({ ...shown(k, s.index, s.name), size: await stageSize(ws, r), layers: r.layers.length, inImage: s.index === p.target.index, cachedSteps: r.cachedSteps, steps: r.steps });
+      }
+      const layers = stages.map((s) => ({ ...shown(k, s.index, s.name), inImage: s.index === p.target.index, layers: solved.results.get(s.index)!.layers.map((l) => l.descriptor) }));
+      return { t, target, config, built, cacheInput, summaries, layers };
+    };
+    const settled = await Promise.allSettled(targets.map((_, k) => solvePlatform(k).catch((e) => { abort.abort(e); throw e; })));
+    opts.signal?.removeEventListener('abort', onAbort);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isCancel(r.reason))
+      ?? settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const solved = settled.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof solvePlatform>>>).value);
+    const first = solved[0]!;
 
-    const stageSummaries: StageSummary[] = [];
-    for (const s of stages) {
-      const r = solved.results.get(s.index)!;
-      stageSummaries.push({ index: s.index, name: s.name, size: await stageSize(ws, r), layers: r.layers.length, inImage: s.index === plan.target.index, cachedSteps: r.cachedSteps, steps: r.steps });
-    }
+    const written = await exportOutputs({
+      store, ws, config: first.config, layers: first.target.layers, tags: opts.tags ?? [], outputs: opts.outputs, emit,
+      platform: !multi && first.t.explicit ? first.t.platform : undefined, builtLayers: first.built, signal: opts.signal,
+      ...(multi ? { platforms: solved.map((s) => ({ config: s.config, layers: s.target.layers, builtLayers: s.built })) } : {}),
+    }).catch(during('exporting the image'));
+    if (multi) await exportMultiCaches(opts.cacheTo, solved.map((s) => s.cacheInput), exportCaches);
+    else await exportCaches(opts.cacheTo, first.cacheInput).catch(during('exporting the build cache'));
+
+    const stageSummaries = solved.flatMap((s) => s.summaries);
     const image: ImageSummary = {
       id: written.imageId, manifestDigest: written.manifestDigest, refs: written.refs,
-      size: stageSummaries.find((s) => s.inImage)!.size, layers: target.layers.length,
+      size: first.summaries.find((s) => s.inImage)!.size, layers: first.target.layers.length,
     };
     const report = sizeReport(stageSummaries, image);
-    const stageLayers = stages.map((s) => ({ index: s.index, name: s.name, inImage: s.index === plan.target.index, layers: solved.results.get(s.index)!.layers.map((l) => l.descriptor) }));
+    const stageLayers = solved.flatMap((s) => s.layers);
     // The build record lets `drydock report IMAGE` show what the stages left behind; `report` writes the report now.
     const { recordBuild } = await import('../report/record.js');
-    await recordBuild(store, { imageId: written.imageId, refs: written.refs, config, stages: stageLayers }, opts.report).catch(during('recording the build'));
+    for (const [k, s] of solved.entries()) {
+      const imageId = written.platforms?.[k]?.imageId ?? written.imageId;
+      await recordBuild(store, { imageId, refs: written.refs, config: s.config, stages: s.layers }, k === 0 ? opts.report : undefined).catch(during('recording the build'));
+    }
     await enforceCacheLimit(store);
     emit({ type: 'build-done', time: Date.now(), image, stages: stageSummaries, duration: Date.now() - started });
-    return { imageId: written.imageId, manifestDigest: written.manifestDigest, refs: written.refs, config, report, warnings, events, stages: stageLayers };
+    return {
+      imageId: written.imageId, manifestDigest: written.manifestDigest, refs: written.refs, config: first.config, report, warnings, events, stages: stageLayers,
+      ...(written.platforms ? { platforms: written.platforms } : {}),
+    };
   } finally {
     await context.release();
     await session.close();
   }
+}
+
+/** `--cache-to` of a multi-platform build: every platform's records, each under its platform. */
+async function exportMultiCaches(specs: Parameters<typeof import('../cache/index.js').exportCaches>[0], inputs: Array<Parameters<typeof import('../cache/index.js').exportCaches>[1]>, exportCaches: typeof import('../cache/index.js').exportCaches): Promise<void> {
+  if (!specs?.some((s) => s.type !== 'inline')) return;
+  throw new DrydockError('USAGE', `--cache-to with several --platform values is not supported yet (${inputs.length} platforms): export the cache from one platform's build`);
+}
+
+function isCancel(e: unknown): boolean {
+  return e instanceof DrydockError && e.code === 'CANCELLED';
 }
 
 async function readDockerfile(opts: BuildOptions): Promise<{ text: string; file: string; dockerfilePath?: string }> {

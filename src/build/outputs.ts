@@ -29,9 +29,27 @@ export interface ExportInput {
   /** Layers this build made (`compression=` converts these; `force-compression=true` all). */
   builtLayers?: Set<Digest>;
   signal?: AbortSignal;
+  /** A multi-platform build: every platform's image (`config`/`layers` are the first's); one index is exported (./output-index.ts). */
+  platforms?: PlatformImageInput[];
 }
 
-export async function exportOutputs(x: ExportInput): Promise<{ imageId: Digest; manifestDigest: Digest; refs: string[] }> {
+export interface PlatformImageInput {
+  config: ImageConfig;
+  layers: LayerRef[];
+  builtLayers?: Set<Digest>;
+}
+
+export interface ExportResult {
+  /** The image ID (config digest); a multi-platform image's is its index digest. */
+  imageId: Digest;
+  manifestDigest: Digest;
+  refs: string[];
+  /** A multi-platform image's platforms, in build order. */
+  platforms?: Array<{ platform: string; imageId: Digest; manifestDigest: Digest }>;
+}
+
+export async function exportOutputs(x: ExportInput): Promise<ExportResult> {
+  if (x.platforms && x.platforms.length > 1) return (await import('./output-index.js')).exportIndexOutputs(x, x.platforms);
   const { writeImage } = await import('../image/write.js');
   const outputs = x.outputs?.length ? x.outputs : [{ type: 'image' as const, attrs: {} }];
   const toStore = outputs.some((o) => o.type === 'image');
@@ -65,7 +83,7 @@ export async function exportOutputs(x: ExportInput): Promise<{ imageId: Digest; 
   return { imageId: configDigest, manifestDigest: manifestDescriptor.digest, refs };
 }
 
-function imagePlatform(config: ImageConfig): Platform {
+export function imagePlatform(config: ImageConfig): Platform {
   return { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
 }
 

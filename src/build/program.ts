@@ -28,6 +28,7 @@ export function toSolveStages(plan: BuildPlan, opts: Pick<BuildOptions, 'noCache
     inImage: inImage.has(s.index),
     noCache: !!opts.noCache || filter.has(s.name ?? '') || filter.has(String(s.index)),
     location: { file: s.location.file, line: s.location.line },
+    platform: s.platform,
   }));
 }
 

@@ -16,4 +16,4 @@ export { flattenLayers, flattenToTar } from './flatten.js';
 export { importRootfs, importTar, normalizedTar, type ImportOptions } from './import.js';
 export { applyChange } from './changes.js';
 export * from './archive/index.js';
-export { summarize, inspectImage, type ImageSummary, type ImageInspect } from './inspect.js';
+export { summarize, summarizePlatforms, inspectImage, type ImageSummary, type ImageInspect } from './inspect.js';

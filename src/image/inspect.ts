@@ -1,8 +1,9 @@
 /** What `drydock images` and `drydock inspect` show: Docker's image summary and inspect shapes. */
 import type { Store, ImageRecord } from '../store/index.js';
-import { resolveFromContent, type ResolvedImage } from './resolve.js';
+import { resolveFromContent, resolvePlatforms, type ResolvedImage } from './resolve.js';
+import { formatPlatform, platformMatches } from './platform.js';
 import { parseReference } from './reference.js';
-import type { ContainerConfig, Descriptor, Digest, Index, Manifest } from './oci.js';
+import { hostPlatform, isIndexMediaType, type ContainerConfig, type Descriptor, type Digest, type Index, type Manifest } from './oci.js';
 
 export interface ImageSummary {
   /** docker.io/library/busybox -> 'busybox' */
@@ -13,6 +14,8 @@ export interface ImageSummary {
   created?: string;
   /** Bytes of the image's blobs (manifest, config, layers as stored). */
   size: number;
+  /** `os/arch[/variant]` of one platform of a multi-platform image (summarizePlatforms). */
+  platform?: string;
 }
 
 export interface ImageInspect {
@@ -51,6 +54,24 @@ export async function summarize(store: Store, rec: ImageRecord): Promise<ImageSu
     created: img.config.created,
     size: imageSize(img),
   };
+}
+
+/**
+ * One summary per platform the store holds of a multi-platform image (an index with several
+ * platforms' images present), else the one summary; `drydock images` lists each.
+ */
+export async function summarizePlatforms(store: Store, rec: ImageRecord): Promise<ImageSummary[]> {
+  if (!isIndexMediaType(rec.target.mediaType)) return [await summarize(store, rec)];
+  const images = await resolvePlatforms(store.content, rec.target);
+  if (images.length === 0) return [await summarize(store, rec)];
+  // A single platform is named only when it is not the host's (e.g. a `pull --platform`).
+  const named = images.length > 1 || !platformMatches(hostPlatform(), images[0]!.platform);
+  const r = parseReference(rec.ref, { defaultTag: false });
+  const repository = parseReference(r.repository, { defaultTag: false }).familiar();
+  return images.map((img) => ({
+    repository, tag: r.tag ?? '<none>', id: img.configDescriptor.digest, digest: rec.target.digest,
+    created: img.config.created, size: imageSize(img), ...(named ? { platform: formatPlatform(img.platform) } : {}),
+  }));
 }
 
 /** One inspect object per image id, with every reference that names it. */

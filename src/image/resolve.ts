@@ -50,3 +50,36 @@ export function pickManifest(index: Index, platform: Platform): Descriptor {
   }
   return match;
 }
+
+export interface PlatformImage extends ResolvedImage {
+  /** The index entry's platform (or the config's, for a single image). */
+  platform: Platform;
+  /** Every layer blob is in the store too. */
+  complete: boolean;
+}
+
+/**
+ * Each image of `target` whose manifest and config the store holds: every platform of an index
+ * (a pulled index may hold only some; containerd keeps such partial indexes), or the one image.
+ */
+export async function resolvePlatforms(content: ContentStore, target: Descriptor): Promise<PlatformImage[]> {
+  const entries = isIndexMediaType(target.mediaType)
+    ? (await content.readJSON<Index>(target.digest)).manifests.filter((d) => !isAttestation(d))
+    : [target];
+  const out: PlatformImage[] = [];
+  for (const d of entries) {
+    if (isIndexMediaType(d.mediaType)) continue; // nested indexes: only through resolveFromContent
+    let img: ResolvedImage;
+    try {
+      img = await resolveFromContent(content, d);
+    } catch (e) {
+      if (e instanceof DrydockError && e.code === 'NOT_FOUND') continue;
+      throw e;
+    }
+    const c = img.config;
+    const platform = d.platform ?? { os: c.os, architecture: c.architecture, ...(c.variant ? { variant: c.variant } : {}) };
+    const present = await Promise.all(img.manifest.layers.map((l) => content.has(l.digest)));
+    out.push({ ...img, platform, complete: present.every(Boolean) });
+  }
+  return out;
+}

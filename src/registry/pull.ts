@@ -83,7 +83,7 @@ async function pullFrom(client: RegistryClient, store: Store, r: ImageReference,
   await store.content.writeBytes(manifestBytes);
   emit({ phase: 'manifest', digest: manifestDescriptor.digest, size: manifestDescriptor.size });
   if (target.digest !== manifestDescriptor.digest) await store.content.writeBytes(top.bytes);
-  await store.images.put(r.toString(), target);
+  if (opts.tag !== false) await store.images.put(r.toString(), target);
   const config = await store.content.readJSON<ImageConfig>(manifest.config.digest);
   return { ref: r.toString(), target, manifestDescriptor, config };
 }

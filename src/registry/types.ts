@@ -21,6 +21,8 @@ export interface PullOptions extends RegistryOptions {
   platform?: Platform;
   /** Parallel layer downloads (Docker's default is 3). */
   concurrency?: number;
+  /** Name the pulled image in the store (default true); false fetches content only, e.g. one more platform of a stored index. */
+  tag?: boolean;
 }
 
 export interface PushOptions extends RegistryOptions {

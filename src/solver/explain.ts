@@ -301,9 +301,12 @@ function short(d: string): string {
   return d.replace(/^sha256:/, '').slice(0, 12);
 }
 
+let tmpSeq = 0;
+
 async function atomicWrite(file: string, data: string): Promise<void> {
   await mkdir(join(file, '..'), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  // Unique per write: a multi-platform build's platforms save the trace of a shared step at once.
+  const tmp = `${file}.${process.pid}.${(tmpSeq++).toString(36)}.tmp`;
   await writeFile(tmp, data);
   await rename(tmp, file);
 }

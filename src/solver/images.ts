@@ -4,11 +4,12 @@
  * reference is resolved once per build, however many stages use it.
  */
 import type { Store } from '../store/index.js';
-import type { Digest, ImageConfig, Platform } from '../image/oci.js';
+import { isIndexMediaType, type Descriptor, type Digest, type ImageConfig, type Platform } from '../image/oci.js';
+import { parseReference } from '../image/reference.js';
 import type { LayerRef } from '../graph/index.js';
 import type { EventSink } from './events.js';
 import { DrydockError } from '../util/errors.js';
-import { platformMatches } from '../image/platform.js';
+import { formatPlatform, normalizePlatform, platformMatches } from '../image/platform.js';
 
 export interface ResolvedImage {
   ref: string;
@@ -24,33 +25,39 @@ export interface ImageResolverOptions {
   registry?: import('../registry/index.js').RegistryOptions;
   emit: EventSink;
   signal?: AbortSignal;
+  /** Resolutions shared with other resolvers of the build (a multi-platform build's platforms). */
+  memo?: Map<string, Promise<ResolvedImage>>;
 }
 
 export class ImageResolver {
-  private readonly memo = new Map<string, Promise<ResolvedImage>>();
+  private readonly memo: Map<string, Promise<ResolvedImage>>;
 
-  constructor(private readonly store: Store, private readonly opts: ImageResolverOptions) {}
+  constructor(private readonly store: Store, private readonly opts: ImageResolverOptions) {
+    this.memo = opts.memo ?? new Map();
+  }
 
-  resolve(ref: string): Promise<ResolvedImage> {
-    let p = this.memo.get(ref);
+  /** The image for `platform` (default the build's): a `FROM --platform=$BUILDPLATFORM` base is the host's. */
+  resolve(ref: string, platform: Platform = this.opts.platform): Promise<ResolvedImage> {
+    const key = `${formatPlatform(normalizePlatform(platform))} ${ref}`;
+    let p = this.memo.get(key);
     if (!p) {
-      p = this.load(ref);
-      this.memo.set(ref, p);
+      p = this.load(ref, platform);
+      this.memo.set(key, p);
     }
     return p;
   }
 
-  private async load(ref: string): Promise<ResolvedImage> {
+  private async load(ref: string, platform: Platform): Promise<ResolvedImage> {
     const { resolveImage } = await import('../image/resolve.js');
+    let indexRef: string | undefined;
     if (!this.opts.pull) {
       const rec = await this.store.images.get(ref);
       if (rec) {
-        const img = await resolveImage(this.store, rec.target, this.opts.platform);
-        // A local image stored for another platform is not this build's base (--platform): pull.
-        const c = img.config;
-        if (!c.architecture || platformMatches(this.opts.platform, { os: c.os, architecture: c.architecture, variant: c.variant })) {
-          return toResolved(rec.ref, img.manifestDescriptor.digest, img.config, img.manifest.layers, 'local');
-        }
+        const img = await localImage(this.store, rec.target, platform);
+        if (img) return toResolved(rec.ref, img.manifestDescriptor.digest, img.config, img.manifest.layers, 'local');
+        // A tag on an index of which only other platforms were fetched: fetch this one, by the
+        // index's digest so the tag keeps the index it names (containerd keeps partial indexes too).
+        if (isIndexMediaType(rec.target.mediaType)) indexRef = byDigest(rec.ref, rec.target.digest);
       }
     }
     const { pullImage } = await import('../registry/index.js');
@@ -64,17 +71,43 @@ export class ImageResolver {
       this.opts.emit({ type: 'pull', time: Date.now(), ref, status: 'progress', layer: t.digest, current: t.current ?? 0, total: t.size });
     };
     try {
-      pulled = await pullImage(this.store, ref, { ...this.opts.registry, platform: this.opts.platform, signal: this.opts.signal, onProgress });
+      pulled = await pullImage(this.store, indexRef ?? ref, { ...this.opts.registry, platform, signal: this.opts.signal, onProgress, ...(indexRef ? { tag: false } : {}) });
     } catch (e) {
       if (e instanceof DrydockError) {
-        throw new DrydockError(e.code, `${ref}: not in the local store, and pulling failed: ${e.message}`, { cause: e });
+        const what = indexRef ? `has no ${formatPlatform(platform)} image in the local store, and fetching it failed` : 'not in the local store, and pulling failed';
+        throw new DrydockError(e.code, `${ref}: ${what}: ${e.message}`, { cause: e });
       }
       throw e;
     }
     this.opts.emit({ type: 'pull', time: Date.now(), ref, status: 'done', bytes: fetched });
-    const img = await resolveImage(this.store, pulled.manifestDescriptor, this.opts.platform);
-    return toResolved(pulled.ref, img.manifestDescriptor.digest, img.config, img.manifest.layers, 'pulled');
+    const img = await resolveImage(this.store, pulled.manifestDescriptor, platform);
+    return toResolved(indexRef ? ref : pulled.ref, img.manifestDescriptor.digest, img.config, img.manifest.layers, 'pulled');
   }
+}
+
+/**
+ * The stored image for `platform`, when the store has all of it: an index's entry for the
+ * platform with its manifest, config and layers, or a single image of that platform.
+ */
+async function localImage(store: Store, target: Descriptor, platform: Platform) {
+  const { resolveImage } = await import('../image/resolve.js');
+  let img;
+  try {
+    img = await resolveImage(store, target, platform);
+  } catch (e) {
+    if (e instanceof DrydockError && e.code === 'NOT_FOUND') return undefined;
+    throw e;
+  }
+  // A local image stored for another platform is not this build's base (--platform): pull.
+  const c = img.config;
+  if (c.architecture && !platformMatches(platform, { os: c.os, architecture: c.architecture, variant: c.variant })) return undefined;
+  for (const l of img.manifest.layers) if (!(await store.content.has(l.digest))) return undefined;
+  return img;
+}
+
+function byDigest(ref: string, digest: Digest): string {
+  const r = parseReference(ref);
+  return `${r.domain}/${r.path}@${digest}`;
 }
 
 function toResolved(ref: string, digest: Digest, config: ImageConfig, layers: import('../image/oci.js').Descriptor[], source: 'local' | 'pulled'): ResolvedImage {

@@ -36,6 +36,8 @@ export interface SolveStage {
   inImage?: boolean;
   /** The FROM line, for errors about the base. */
   location?: { file: string; line: number };
+  /** The stage's platform (FROM --platform, else the build's): its base image is resolved for it. */
+  platform?: Platform;
 }
 
 /** Turns a stage into its program once its base config is known (the frontend's dispatch). */
@@ -144,7 +146,7 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
       throw err;
     }
   }
-  const config = finalConfig(base.config, program.config, layers, history, env.platform, epoch);
+  const config = finalConfig(base.config, program.config, layers, history, stage.platform ?? env.platform, epoch);
   return { key, config, layers, cachedSteps: cached, steps: layerSteps, used };
 }
 
@@ -153,14 +155,14 @@ async function resolveBase(stage: SolveStage, env: StageEnv): Promise<{ key: Cac
   if (b.kind === 'named') return namedBase(stage, b.name, env);
   if (b.kind === 'scratch') {
     env.emit({ type: 'base-resolved', time: Date.now(), stage: stage.index, ref: 'scratch', source: 'scratch' });
-    return { key: cacheKey('scratch', 'scratch', {}), config: emptyConfig(env.platform), layers: [] };
+    return { key: cacheKey('scratch', 'scratch', {}), config: emptyConfig(stage.platform ?? env.platform), layers: [] };
   }
   if (b.kind === 'stage') {
     const r = await env.stageResult(b.index);
     env.emit({ type: 'base-resolved', time: Date.now(), stage: stage.index, ref: `stage ${b.index}`, source: 'stage' });
     return { key: r.key, config: r.config, layers: r.layers, used: r.used };
   }
-  const img = await env.images.resolve(b.ref);
+  const img = await env.images.resolve(b.ref, stage.platform);
   env.emit({ type: 'base-resolved', time: Date.now(), stage: stage.index, ref: img.ref, digest: img.manifestDigest, source: img.source });
   return { key: baseKey(img.manifestDigest), config: img.config, layers: img.layers, image: { ref: img.ref, digest: img.manifestDigest } };
 }

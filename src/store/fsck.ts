@@ -7,9 +7,9 @@
 import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import type { Digest } from '../image/oci.js';
+import { isIndexMediaType, type Descriptor, type Digest } from '../image/oci.js';
 import { HashingStream } from '../image/digest.js';
-import { resolveFromContent } from '../image/resolve.js';
+import { resolveFromContent, resolvePlatforms } from '../image/resolve.js';
 import type { Store } from './index.js';
 import { withLock } from './lock.js';
 import { removeStaleTemps } from './gc.js';
@@ -83,12 +83,21 @@ async function checkStore(store: Store, opts: { repair?: boolean }): Promise<Fsc
   }
 }
 
-async function checkImage(store: Store, target: { digest: Digest; mediaType: string; size: number }, corrupt: Set<Digest>): Promise<string | undefined> {
+/**
+ * Why a reference is dangling, if it is. An index may hold only some of its platforms (a pull or
+ * a build fetches one, as containerd keeps partial indexes): each platform whose manifest is
+ * there must be whole, and at least one must be.
+ */
+async function checkImage(store: Store, target: Descriptor, corrupt: Set<Digest>): Promise<string | undefined> {
   try {
-    const img = await resolveFromContent(store.content, target);
-    for (const d of [img.manifestDescriptor.digest, img.configDescriptor.digest, ...img.manifest.layers.map((l) => l.digest)]) {
-      if (corrupt.has(d)) return `blob ${d} is corrupt`;
-      if (!(await store.content.has(d))) return `blob ${d} is missing`;
+    const images = isIndexMediaType(target.mediaType) ? await resolvePlatforms(store.content, target) : [await resolveFromContent(store.content, target)];
+    if (corrupt.has(target.digest)) return `blob ${target.digest} is corrupt`;
+    if (images.length === 0) return `index ${target.digest}: none of its platforms' manifests is in the store`;
+    for (const img of images) {
+      for (const d of [img.manifestDescriptor.digest, img.configDescriptor.digest, ...img.manifest.layers.map((l) => l.digest)]) {
+        if (corrupt.has(d)) return `blob ${d} is corrupt`;
+        if (!(await store.content.has(d))) return `blob ${d} is missing`;
+      }
     }
     return undefined;
   } catch (e) {

@@ -10,7 +10,7 @@ import { DrydockError } from '../util/errors.js';
 import type { Descriptor, Digest } from '../image/oci.js';
 import { isDigest } from '../image/digest.js';
 import { parseReference, type ImageReference } from '../image/reference.js';
-import { resolveFromContent } from '../image/resolve.js';
+import { resolveFromContent, resolvePlatforms } from '../image/resolve.js';
 import type { ContentStore } from './content.js';
 import { atomicWrite, isNotFound } from './fsutil.js';
 
@@ -68,9 +68,19 @@ export class ImageStore {
     return out;
   }
 
-  /** The image id (config digest of the host-platform manifest), as docker shows it. */
+  /**
+   * The image id (config digest of the host-platform manifest), as docker shows it; for an index
+   * without the host's platform in the store, its first stored platform's.
+   */
   async imageId(r: ImageRecord): Promise<Digest> {
-    return (await resolveFromContent(this.content, r.target)).configDescriptor.digest;
+    try {
+      return (await resolveFromContent(this.content, r.target)).configDescriptor.digest;
+    } catch (e) {
+      if (!(e instanceof DrydockError && e.code === 'NOT_FOUND')) throw e;
+      const first = (await resolvePlatforms(this.content, r.target))[0];
+      if (!first) throw e;
+      return first.configDescriptor.digest;
+    }
   }
 
   async put(ref: string, target: Descriptor): Promise<void> {

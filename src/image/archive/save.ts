@@ -42,13 +42,17 @@ async function allPresent(store: Store, root: Digest): Promise<Digest[] | undefi
 }
 
 /** A stored image by name or id, or (for build outputs) a manifest with the names to give it. */
-export type SaveSource = string | { target: Descriptor; refs: string[]; platform?: Platform };
+export type SaveSource = string | {
+  target: Descriptor; refs: string[]; platform?: Platform;
+  /** For an index target: the platform whose image manifest.json names (default `platform`, else the host's). */
+  pick?: Platform;
+};
 
 async function collect(store: Store, names: SaveSource[]): Promise<SavedImage[]> {
   const byTarget = new Map<Digest, SavedImage>();
   for (const src of names) {
     if (typeof src !== 'string') {
-      const img = await resolveFromContent(store.content, src.target, src.platform);
+      const img = await resolveFromContent(store.content, src.target, src.pick ?? src.platform);
       const blobs = await allPresent(store, src.target.digest);
       if (!blobs) throw new DrydockError('STORE', `image ${src.target.digest} is incomplete in the store; run 'drydock fsck'`);
       const refs = src.refs.map((r) => parseReference(r).toString());
