@@ -1,7 +1,10 @@
 /**
  * The two builders of a shard: BuildKit (a private dockerd 20.10, `DOCKER_BUILDKIT=1
  * /usr/bin/docker build`) and drydock (the real CLI, its own store). Both start from the same
- * base image bytes: drydock's fixtures, `docker load`ed into dockerd on first use.
+ * base image bytes: drydock's fixtures, `docker load`ed into dockerd on first use. A shard with
+ * platform cases also starts a loopback registry holding busybox as an index of CASE_PLATFORMS,
+ * the docker.io mirror of both builders: BuildKit pulls a platform its local busybox is not for,
+ * and so must drydock.
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream, promises as fs } from 'node:fs';
@@ -13,7 +16,10 @@ import { openStore } from '../../../src/store/index.js';
 import { runDrydock } from '../../helpers/cli.js';
 import { startDockerd, type DockerdFixture } from '../../helpers/dockerd.js';
 import { fixtureImage, type FixtureName } from '../../helpers/fixtures.js';
+import { pushBusyboxIndex } from '../../helpers/platform-fixtures.js';
+import { startRegistry, type RegistryFixture } from '../../helpers/registry.js';
 import { tmpStoreRoot } from '../../helpers/store.js';
+import { CASE_PLATFORMS } from './cases.js';
 
 const DOCKER = '/usr/bin/docker';
 
@@ -26,6 +32,8 @@ export interface BuildInput {
   target?: string;
   /** id -> file holding the secret */
   secrets: Record<string, string>;
+  /** `--platform` (one) */
+  platform?: string;
   /** where the `docker save`-format archive goes */
   out: string;
 }
@@ -40,6 +48,7 @@ function flags(b: BuildInput): string[] {
     ...Object.entries(b.args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
     ...(b.target ? ['--target', b.target] : []),
     ...Object.entries(b.secrets).flatMap(([id, src]) => ['--secret', `id=${id},src=${src}`]),
+    ...(b.platform ? ['--platform', b.platform] : []),
   ];
 }
 
@@ -54,21 +63,31 @@ function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ co
 
 export class Builders {
   private dockerd?: DockerdFixture;
+  private registry?: RegistryFixture;
   private loaded = new Map<FixtureName, Promise<void>>();
   root = '';
   work = '';
 
-  async start(): Promise<void> {
+  /** `platforms`: the shard has cases with a "platform" (start the mirror registry). */
+  async start(opts: { platforms?: boolean } = {}): Promise<void> {
     this.work = await fs.mkdtemp(path.join(os.tmpdir(), 'conf-'));
     this.root = await tmpStoreRoot();
     const store = await openStore(this.root);
     for (const f of ['busybox', 'debian'] as const) await fixtureImage(store, f, BASES[f]);
-    this.dockerd = await startDockerd();
+    let mirrors: string[] = [];
+    if (opts.platforms) {
+      this.registry = await startRegistry();
+      await pushBusyboxIndex(this.registry, [...CASE_PLATFORMS]);
+      mirrors = [this.registry.url];
+      await fs.writeFile(path.join(this.root, 'config.json'), JSON.stringify({ 'registry-mirrors': mirrors }));
+    }
+    this.dockerd = await startDockerd({ registryMirrors: mirrors });
   }
 
   /** `keepWork`: leave the cases' work dirs (CONFORMANCE_KEEP) for a look at both archives. */
   async stop(keepWork = false): Promise<void> {
     await this.dockerd?.stop();
+    await this.registry?.stop();
     if (this.work && !keepWork) await fs.rm(this.work, { recursive: true, force: true });
     if (this.root) await fs.rm(this.root, { recursive: true, force: true });
   }

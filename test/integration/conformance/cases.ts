@@ -25,7 +25,17 @@ export interface CaseSpec {
    * docs/differences.md (with "reference": "expected", whose expected.json is drydock's documented result).
    */
   differs?: string;
+  /**
+   * `--platform` for both builders (one platform: docker 20.10 builds one at a time). Base images
+   * for it come from a loopback registry that both use as their docker.io mirror (busybox as an
+   * index of the platforms below).
+   */
+  platform?: CasePlatform;
 }
+
+/** The platforms the corpus's busybox index holds (test/helpers/platform-fixtures.ts). */
+export const CASE_PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] as const;
+export type CasePlatform = typeof CASE_PLATFORMS[number];
 
 export interface Case {
   name: string;
@@ -35,7 +45,7 @@ export interface Case {
   invalid?: string;
 }
 
-const KEYS = new Set(['probe', 'args', 'target', 'secrets', 'reference', 'source', 'expectError', 'skip', 'differs']);
+const KEYS = new Set(['probe', 'args', 'target', 'secrets', 'reference', 'source', 'expectError', 'skip', 'differs', 'platform']);
 
 /** The headings of docs/differences.md: each deliberate difference a case pins. */
 const differences = (() => {
@@ -60,6 +70,7 @@ function check(name: string, dir: string, spec: CaseSpec): string | undefined {
   if (spec.differs !== undefined && (spec.reference !== 'expected' || !differences.has(spec.differs))) {
     return `case.json: "differs" names a "## " heading of docs/differences.md (found: ${JSON.stringify(spec.differs)}) and goes with "reference": "expected"`;
   }
+  if (spec.platform !== undefined && !(CASE_PLATFORMS as readonly string[]).includes(spec.platform)) return `case.json: "platform" is one of ${CASE_PLATFORMS.join(', ')}`;
   for (const k of ['args', 'secrets'] as const) {
     const v = spec[k];
     if (v !== undefined && (typeof v !== 'object' || Object.values(v).some((x) => typeof x !== 'string'))) return `case.json: "${k}" maps names to strings`;

@@ -106,3 +106,9 @@ export function compareImages(bk: SavedImage, dd: SavedImage): string[] {
   out.push(...section('root filesystem', diffMaps(withLinkGroups(fb), withLinkGroups(fd), fmtNode)));
   return out;
 }
+
+/** A platform case's images must both be for that platform (os/architecture/variant of the config). */
+export function platformDiff(want: string, config: ImageConfigJSON, who: string): string[] {
+  const got = [config.os, config.architecture, config.variant].filter((x) => typeof x === 'string' && x).join('/');
+  return got === want ? [] : [`${who}'s image is for ${got}, the case's platform is ${want}`];
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { SavedImage } from './archive.js';
-import { compareImages } from './compare.js';
+import { compareImages, platformDiff } from './compare.js';
 import { checkExpected } from './expected.js';
 import { flatten, readLayer, type Layer } from './layers.js';
 import { canonicalHistory, declaredArgs, normalizeV08 } from './v08.js';
@@ -115,4 +115,12 @@ test('expected.json: paths present with attributes and content, absent paths, co
   }), []);
   const bad = checkExpected(dd, { paths: { '/app/x': { type: 'file', mode: '0644', content: 'no' }, '/app': null, '/missing': { type: 'dir' } }, config: { User: 'x' }, layers: 2 }).join('\n');
   for (const re of [/\/app\/x: expected mode 0644, content "no"/, /\/app: expected absent/, /\/missing: expected dir/, /config.User/, /layers: expected 2/]) assert.match(bad, re);
+});
+
+test('a platform case names an image built for another platform (os/architecture/variant)', () => {
+  const arm64 = { os: 'linux', architecture: 'arm64' };
+  assert.deepEqual(platformDiff('linux/arm64', arm64, 'drydock'), []);
+  assert.deepEqual(platformDiff('linux/arm/v7', { os: 'linux', architecture: 'arm', variant: 'v7' }, 'BuildKit'), []);
+  assert.deepEqual(platformDiff('linux/arm64', { os: 'linux', architecture: 'amd64' }, 'drydock'), ["drydock's image is for linux/amd64, the case's platform is linux/arm64"]);
+  assert.equal(platformDiff('linux/arm/v7', { os: 'linux', architecture: 'arm' }, 'BuildKit').length, 1);
 });

@@ -8,10 +8,10 @@ import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { readSavedImage } from './archive.js';
+import { readSavedImage, type SavedImage } from './archive.js';
 import { Builders, type BuildInput, type BuildResult } from './builders.js';
 import { loadCases, shardOf, type Case, type CaseSet } from './cases.js';
-import { compareImages } from './compare.js';
+import { compareImages, platformDiff } from './compare.js';
 import { checkExpected, type Expected } from './expected.js';
 import { normalizeV08 } from './v08.js';
 
@@ -39,7 +39,7 @@ async function prepare(c: Case, work: string): Promise<BuildInput> {
     secrets[id] = path.join(work, `secret-${id}`);
     await fs.writeFile(secrets[id], content);
   }
-  return { dockerfile: path.join(c.dir, 'Dockerfile'), context, tag: '', args: c.spec.args ?? {}, target: c.spec.target, secrets, out: '' };
+  return { dockerfile: path.join(c.dir, 'Dockerfile'), context, tag: '', args: c.spec.args ?? {}, target: c.spec.target, secrets, platform: c.spec.platform, out: '' };
 }
 
 function failure(c: Case, what: string, lines: string[] | string): Error {
@@ -75,13 +75,16 @@ async function runCase(b: Builders, c: Case, t: TestContext): Promise<void> {
     const t1 = performance.now();
     const ddImage = await readSavedImage(path.join(work, 'drydock.tar'));
     let diff: string[];
+    let bkImage: SavedImage | undefined;
     if (expected) {
       const want = JSON.parse(await fs.readFile(path.join(c.dir, 'expected.json'), 'utf8')) as Expected;
       diff = checkExpected(ddImage, want);
     } else {
-      const n = normalizeV08(await readSavedImage(path.join(work, 'buildkit.tar')), ddImage, await fs.readFile(input.dockerfile, 'utf8'));
+      bkImage = await readSavedImage(path.join(work, 'buildkit.tar'));
+      const n = normalizeV08(bkImage, ddImage, await fs.readFile(input.dockerfile, 'utf8'));
       diff = compareImages(n.bk, n.dd);
     }
+    if (c.spec.platform) diff.push(...platformDiff(c.spec.platform, ddImage.config, 'drydock'), ...(bkImage ? platformDiff(c.spec.platform, bkImage.config, 'BuildKit') : []));
     t.diagnostic(`buildkit ${timing(bk)}, drydock ${timing(dd)}, builds ${((t1 - t0) / 1000).toFixed(1)}s, compare ${((performance.now() - t1) / 1000).toFixed(2)}s`);
     if (diff.length) throw failure(c, expected ? `drydock differs from expected.json (${c.spec.source})` : 'drydock and BuildKit differ', diff);
   } finally {
@@ -95,7 +98,7 @@ export function defineShard(i: number, n: number, set: CaseSet = 'cases'): void 
   const cases = shardOf(loadCases(set), i, n, set);
   const b = new Builders();
   let started: Promise<void> | undefined;
-  const ready = () => (started ??= b.start());
+  const ready = () => (started ??= b.start({ platforms: cases.some((c) => c.spec.platform && !c.spec.skip) }));
   before(() => { if (cases.some((c) => !c.spec.skip)) return ready(); });
   after(() => b.stop(Boolean(process.env.CONFORMANCE_KEEP)));
   for (const c of cases) {
