@@ -25,6 +25,8 @@ import type { TarHeader } from './header.js';
 import { readTar } from './reader.js';
 import { secureJoin } from './securejoin.js';
 import { setXattrs } from './xattr.js';
+import { inUserNamespace } from '../rootless/env.js';
+import { requireMapped } from '../rootless/ids.js';
 
 export const WHITEOUT_PREFIX = '.wh.';
 export const OPAQUE_MARKER = '.wh..wh..opq';
@@ -93,6 +95,7 @@ function lstatOrUndefined(p: string): Stats | undefined {
 
 class Extraction {
   private readonly sameOwner: boolean;
+  private readonly userns = inUserNamespace();
   /** Directories whose metadata is applied last, and overlay whiteouts made last (absolute paths). */
   private dirs: Array<[string, TarHeader]> = [];
   private whiteouts: string[] = [];
@@ -189,7 +192,11 @@ class Extraction {
   }
 
   private owner(h: TarHeader): { uid: number; gid: number } | undefined {
-    return this.sameOwner ? (this.opts.owner ?? { uid: h.uid, gid: h.gid }) : undefined;
+    if (!this.sameOwner) return undefined;
+    const owner = this.opts.owner ?? { uid: h.uid, gid: h.gid };
+    // Rootless: an id the user namespace does not map fails here by name, not as chown's EINVAL.
+    if (this.userns) requireMapped(owner, `tar entry "${h.name}"`);
+    return owner;
   }
 
   private async file(path: string, h: TarHeader, body: AsyncIterable<Buffer>): Promise<void> {

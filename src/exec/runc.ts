@@ -15,6 +15,7 @@ import { isAlive } from '../util/process.js';
 import { secureJoin } from '../archive/securejoin.js';
 import { runTool } from '../util/tool.js';
 import { inUserNamespace, isRootless, rootlessRuntimeDir } from '../rootless/env.js';
+import { requireMapped } from '../rootless/ids.js';
 import { DEFAULT_HOSTNAME, hostResolvConf, hostsFile, resolvConf } from './netfiles.js';
 import { buildRuntimeSpec, hostCapabilities, hostNofileLimit, specJSON } from './spec.js';
 import { trackMountStubs } from './stubs.js';
@@ -51,6 +52,7 @@ export async function runContainer(spec: RunSpec): Promise<RunResult> {
   throwIfAborted(spec.signal);
   const rootfs = path.resolve(spec.rootfs);
   const user = await resolveUser(rootfs, spec.user ?? '');
+  requireMapped(user, `USER ${spec.user ?? ''}`.trim());
   // The owner's pid in both names lets a later drydock clean up after one that was killed.
   const id = `drydock-${process.pid}-${randomBytes(8).toString('hex')}`;
   const bundles = await bundlesRoot();

@@ -95,13 +95,14 @@ export function withDefaultPath(env: string[]): string[] {
 
 /**
  * In a user namespace, as runc's specconv.ToRootless does: sysfs cannot be mounted without owning
- * the network namespace (the host's, for the default network), so /sys is bind-mounted read-only
- * (its cgroup tree with it); a cgroup filesystem cannot be mounted without a cgroup namespace.
+ * the network namespace, so on the host's network /sys is bind-mounted read-only (its cgroup tree
+ * with it); `--network=none` makes a network namespace of ours, where sysfs mounts and shows only
+ * its own interfaces, as root's does. A cgroup filesystem cannot be mounted without a cgroup namespace.
  */
-function rootlessMounts(mounts: OciMount[], insecure: boolean): OciMount[] {
+function rootlessMounts(mounts: OciMount[], insecure: boolean, network: SpecInput['network']): OciMount[] {
   return mounts.flatMap((m) => {
     if (m.type === 'cgroup') return [];
-    if (m.type === 'sysfs') return [{ destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', insecure ? 'rw' : 'ro'] }];
+    if (m.type === 'sysfs' && network === 'host') return [{ destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', insecure ? 'rw' : 'ro'] }];
     return [m];
   });
 }
@@ -188,7 +189,7 @@ export function buildRuntimeSpec(input: SpecInput): Record<string, unknown> {
     root: { path: input.rootfs, readonly: false },
     hostname: input.hostname,
     mounts: dedupMounts([
-      ...(input.userNamespace ? rootlessMounts(baseMounts(insecure), insecure) : baseMounts(insecure)),
+      ...(input.userNamespace ? rootlessMounts(baseMounts(insecure), insecure, input.network) : baseMounts(insecure)),
       { destination: '/etc/resolv.conf', type: 'bind', source: input.resolvConfPath, options: roBind },
       { destination: '/etc/hosts', type: 'bind', source: input.hostsPath, options: roBind },
       ...shmMount(input.shmSize),

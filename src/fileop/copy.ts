@@ -17,6 +17,7 @@ import { PatternMatcher, type IgnoreMatcher } from './patterns.js';
 import { selectSource, type Selection } from './sources.js';
 import { TreeCopier, type ContentSource } from './tree.js';
 import { copyXattrs } from './xattr.js';
+import { requireMapped } from '../rootless/ids.js';
 
 export interface CopyOptions {
   /** Directory that sources are relative to (context dir, or a stage's/image's rootfs view). */
@@ -95,6 +96,7 @@ async function copyIntoUnscrubbed(opts: CopyOptions, scratch: string[]): Promise
   if (selections.length === 0) return; // only wildcards, matching nothing: BuildKit allows it
 
   const owner = opts.chown ? await resolveChown(opts.destRoot, opts.chown) : undefined;
+  if (owner) requireMapped(owner, `--chown=${opts.chown}`);
   const dirMode = chmod?.kind === 'octal' ? chmod.mode : 0o755;
   const [dir, file] = splitPath(opts.dest);
   const ensure = file !== '' && file !== '.' ? dir : opts.dest;

@@ -4,4 +4,5 @@
  * re-executed process knows about itself: its host uid, id maps and runtime dir (env.ts).
  */
 export { needsReexec, reexec } from './reexec.js';
+export { requireMapped } from './ids.js';
 export { idMaps, inUserNamespace, isRootless, rootlessRuntimeDir, rootlessUid, ROOTLESS_ENV } from './env.js';

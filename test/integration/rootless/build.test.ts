@@ -1,0 +1,151 @@
+/**
+ * drydock as an ordinary user (issue 19): a user made for the test, with a subordinate id range,
+ * runs the real CLI; drydock re-executes itself in a user namespace (src/rootless). Its images
+ * must be byte-identical to root's builds of the same Dockerfile (SOURCE_DATE_EPOCH fixed), with
+ * exact ownership (RUN chown, COPY --chown), cache mounts and secrets, and push/pull must work.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { runDrydock } from '../../helpers/cli.js';
+import { repoRoot } from '../../helpers/paths.js';
+import { startRegistry, type RegistryFixture } from '../../helpers/registry.js';
+import { removeTmpStoreRoots } from '../../helpers/store.js';
+import { storeWith } from '../build/util.js';
+import { createRootlessUser, rootlessSupported, type RootlessUser } from './user.js';
+
+const run = promisify(execFile);
+const skip = await rootlessSupported();
+const EPOCH = { SOURCE_DATE_EPOCH: '1700000000' };
+
+let user: RootlessUser;
+let work: string;
+
+/** A store with these fixtures owned by the user (root of its namespace), and one for root. */
+async function stores(...f: Parameters<typeof storeWith>): Promise<{ userRoot: string; rootRoot: string }> {
+  const { root: userRoot } = await storeWith(...f);
+  const { root: rootRoot } = await storeWith(...f);
+  await run('chown', ['-R', `${user.uid}:${user.gid}`, userRoot]);
+  return { userRoot, rootRoot };
+}
+
+async function context(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(work, 'ctx-'));
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
+  await run('chmod', ['-R', 'a+rX', dir]);
+  return dir;
+}
+
+/** `build -q` as root and as the user: both image ids. */
+async function bothBuild(args: string[], roots: { userRoot: string; rootRoot: string }, cwd: string): Promise<{ root: string; rootless: string }> {
+  const asRoot = await runDrydock(['--root', roots.rootRoot, 'build', '-q', ...args], { cwd, env: EPOCH });
+  assert.equal(asRoot.code, 0, asRoot.stderr);
+  const asUser = await user.runAs(['--root', roots.userRoot, 'build', '-q', ...args], { cwd, env: EPOCH });
+  assert.equal(asUser.code, 0, asUser.stderr);
+  return { root: asRoot.stdout.trim(), rootless: asUser.stdout.trim() };
+}
+
+before(async () => {
+  if (skip) return;
+  user = await createRootlessUser();
+  work = await mkdtemp(path.join(os.tmpdir(), 'drydock-rootless-'));
+  await chmod(work, 0o755);
+});
+
+after(async () => {
+  await user?.remove();
+  if (work) await rm(work, { recursive: true, force: true });
+  await removeTmpStoreRoots();
+});
+
+test('drydock info as a user: rootless, overlay with userxattr, store under ~/.local/share', { skip }, async () => {
+  const r = await user.runAs(['info', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const info = JSON.parse(r.stdout) as { store: string; snapshotter: string; rootless: boolean; runtime: { root: string; rootless: boolean }; userNamespace: { hostUid: number; uidMap: string[] } };
+  assert.equal(info.rootless, true);
+  assert.equal(info.store, `${user.home}/.local/share/drydock`);
+  assert.equal(info.snapshotter, 'overlay (userxattr)');
+  assert.equal(info.runtime.rootless, true);
+  assert.equal(info.runtime.root, `/dev/shm/drydock-${user.uid}/runc`);
+  assert.equal(info.userNamespace.hostUid, user.uid);
+  assert.deepEqual(info.userNamespace.uidMap, [`0:${user.uid}:1`, `1:${user.range!.start}:${user.range!.count}`]);
+  const asRoot = await runDrydock(['info', '--json'], { env: { DRYDOCK_ROOT: path.join(work, 'root-info') } });
+  assert.equal(JSON.parse(asRoot.stdout).rootless, false);
+});
+
+test('RUN chown, COPY --chown, cache mounts, secrets and --network=none: the same image as root builds', { skip }, async () => {
+  const roots = await stores('busybox');
+  const ctx = await context({
+    'a.txt': 'a\n',
+    'tok': 's3cret',
+    Dockerfile: [
+      'FROM busybox:latest',
+      'RUN mkdir -p /d/e && echo hi > /d/f && chown -R 1000:1000 /d && chown 65534:65534 /d/e && touch /g && chown 123:456 /g',
+      'COPY --chown=4242:100 a.txt /app/a.txt',
+      'RUN --mount=type=cache,target=/cache,uid=1000 touch /cache/x && stat -c %u /cache > /cache-owner',
+      'RUN --mount=type=secret,id=tok test "$(cat /run/secrets/tok)" = s3cret && touch /secret-seen',
+      'RUN --network=none sh -c "ls /sys/class/net > /nets"',
+      'RUN stat -c "%n %u:%g" /d /d/f /d/e /g /app/a.txt > /owners && cat /owners',
+    ].join('\n'),
+  });
+  const ids = await bothBuild(['-t', 'owners:1', '--secret', `id=tok,src=${path.join(ctx, 'tok')}`, '.'], roots, ctx);
+  assert.match(ids.rootless, /^sha256:[0-9a-f]{64}$/);
+  assert.equal(ids.rootless, ids.root);
+  // The owners as the image holds them (read back by the user, in a container).
+  const r = await user.runAs(['--root', roots.userRoot, 'run', 'owners:1', 'cat', '/owners', '/cache-owner']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '/d 1000:1000\n/d/f 1000:1000\n/d/e 65534:65534\n/g 123:456\n/app/a.txt 4242:100\n1000\n');
+});
+
+test('an id beyond the subordinate range is refused by name, with the range', { skip }, async () => {
+  const roots = await stores('busybox');
+  const ctx = await context({ 'a.txt': 'a\n', Dockerfile: 'FROM busybox:latest\nCOPY --chown=70000:5 a.txt /a\n', 'Dockerfile.user': 'FROM busybox:latest\nUSER 99999\nRUN id\n' });
+  const copy = await user.runAs(['--root', roots.userRoot, 'build', '-q', '.'], { cwd: ctx });
+  assert.equal(copy.code, 1);
+  assert.equal(copy.stderr.trim().split('\n').length, 1, copy.stderr);
+  assert.match(copy.stderr, new RegExp(`^error: Dockerfile:2: --chown=70000:5: uid 70000 is beyond this rootless user namespace's uids 0-${user.range!.count} \\(1-${user.range!.count} are ${user.range!.start}-`));
+  const run2 = await user.runAs(['--root', roots.userRoot, 'build', '-q', '-f', 'Dockerfile.user', '.'], { cwd: ctx });
+  assert.equal(run2.code, 1);
+  assert.match(run2.stderr, /^error: Dockerfile.user:3: USER 99999: uid 99999 is beyond/);
+});
+
+test('the seed example (examples/go-hello), multi- and single-stage: built and run by the user, the same image as root', { skip }, async () => {
+  const roots = await stores('busybox', 'golang');
+  const ctx = path.join(repoRoot, 'examples/go-hello');
+  const multi = await bothBuild(['-t', 'go-hello:multi', '.'], roots, ctx);
+  assert.equal(multi.rootless, multi.root);
+  const single = await user.runAs(['--root', roots.userRoot, 'build', '-q', '-f', 'Dockerfile.single', '-t', 'go-hello:single', '.'], { cwd: ctx, env: EPOCH });
+  assert.equal(single.code, 0, single.stderr);
+  for (const ref of ['go-hello:multi', 'go-hello:single']) {
+    const r = await user.runAs(['--root', roots.userRoot, 'run', ref]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^hello from drydock\n/);
+  }
+});
+
+test('push to and pull from a loopback registry as the user', { skip }, async (t) => {
+  const registry: RegistryFixture = await startRegistry();
+  t.after(() => registry.stop());
+  const roots = await stores('busybox');
+  const ctx = await context({ Dockerfile: 'FROM busybox:latest\nRUN echo pushed > /p && chown 7:7 /p\n' });
+  const ref = `${registry.host}/rootless/p:1`;
+  const built = await bothBuild(['-t', ref, '.'], roots, ctx);
+  assert.equal(built.rootless, built.root);
+  const push = await user.runAs(['--root', roots.userRoot, 'push', ref]);
+  assert.equal(push.code, 0, push.stderr);
+  // A fresh store of the user's pulls it back, and root pulls the same image.
+  const fresh = await mkdtemp(path.join(work, 'pull-'));
+  await run('chown', [`${user.uid}:${user.gid}`, fresh]);
+  const pull = await user.runAs(['--root', fresh, 'pull', ref]);
+  assert.equal(pull.code, 0, pull.stderr);
+  const out = await user.runAs(['--root', fresh, 'run', ref, 'stat', '-c', '%u:%g', '/p']);
+  assert.equal(out.stdout, '7:7\n', out.stderr);
+  const rootPull = await runDrydock(['--root', path.join(work, 'root-pull'), 'pull', ref]);
+  assert.equal(rootPull.code, 0, rootPull.stderr);
+  const ids = await runDrydock(['--root', path.join(work, 'root-pull'), 'images', '-q', '--no-trunc']);
+  assert.equal(ids.stdout.trim(), built.root);
+});

@@ -1,0 +1,75 @@
+/**
+ * An unprivileged user for rootless tests: made with useradd (which gives it a subordinate
+ * uid/gid range in /etc/subuid and /etc/subgid, or none when asked), removed with its home and
+ * ranges by userdel. runAs() runs the real CLI as that user (runuser, a clean environment).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { repoRoot, runningFromSource } from '../../helpers/paths.js';
+import type { RunResult } from '../../helpers/cli.js';
+
+const run = promisify(execFile);
+
+export interface RootlessUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+  /** Its /etc/subuid range (undefined when made without one). */
+  range?: { start: number; count: number };
+  runAs(args: string[], opts?: { cwd?: string; env?: Record<string, string>; input?: string }): Promise<RunResult>;
+  remove(): Promise<void>;
+}
+
+/** Whether this host can run the tests: root (to make users), util-linux unshare and setuid newuidmap. */
+export async function rootlessSupported(): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return 'needs root to create a test user';
+  for (const tool of ['useradd', 'runuser', 'unshare', 'newuidmap', 'newgidmap']) {
+    if (await run('sh', ['-c', `command -v ${tool}`]).then(() => false, () => true)) return `${tool} is not installed`;
+  }
+  return undefined;
+}
+
+function cliArgv(): string[] {
+  return runningFromSource
+    ? [process.execPath, '--import', pathToFileURL(createRequire(path.join(repoRoot, 'package.json')).resolve('tsx')).href, path.join(repoRoot, 'src/cli/run.ts')]
+    : [process.execPath, path.join(repoRoot, 'bin/drydock.js')];
+}
+
+export async function createRootlessUser(opts: { subordinateIds?: boolean } = {}): Promise<RootlessUser> {
+  const name = `ddrl${process.pid}${Math.floor(Math.random() * 1000)}`.slice(0, 30);
+  const noRange = opts.subordinateIds === false ? ['-K', 'SUB_UID_COUNT=0', '-K', 'SUB_GID_COUNT=0'] : [];
+  await run('useradd', ['-m', '-s', '/bin/sh', ...noRange, name]);
+  const ids = (await run('id', [name])).stdout;
+  const uid = Number(/uid=(\d+)/.exec(ids)![1]);
+  const gid = Number(/gid=(\d+)/.exec(ids)![1]);
+  const home = `/home/${name}`;
+  const line = (await readFile('/etc/subuid', 'utf8').catch(() => '')).split('\n').find((l) => l.startsWith(`${name}:`));
+  const range = line ? { start: Number(line.split(':')[1]), count: Number(line.split(':')[2]) } : undefined;
+  return {
+    name, uid, gid, home, range,
+    runAs(args, o = {}) {
+      const env = { HOME: home, USER: name, LOGNAME: name, PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', ...o.env };
+      const child = spawn('runuser', ['-u', name, '--', 'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...cliArgv(), ...args], {
+        cwd: o.cwd ?? '/', stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      child.stdin.end(o.input ?? '');
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+      child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+      return new Promise((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (code, signal) => resolve({ code: code ?? 128, signal, stdout, stderr }));
+      });
+    },
+    async remove() {
+      // Its processes are gone (each runAs awaited); -r takes the home, userdel the sub-id lines.
+      await run('userdel', ['-r', '-f', name]).catch(() => undefined);
+    },
+  };
+}
