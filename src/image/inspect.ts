@@ -1,9 +1,9 @@
 /** What `drydock images` and `drydock inspect` show: Docker's image summary and inspect shapes. */
 import type { Store, ImageRecord } from '../store/index.js';
 import { resolveFromContent, resolvePlatforms, type ResolvedImage } from './resolve.js';
-import { formatPlatform, platformMatches } from './platform.js';
+import { formatPlatform, isAttestation, platformMatches } from './platform.js';
 import { parseReference } from './reference.js';
-import { hostPlatform, isIndexMediaType, type ContainerConfig, type Descriptor, type Digest, type Index, type Manifest } from './oci.js';
+import { hostPlatform, isIndexMediaType, type ContainerConfig, type Descriptor, type Digest, type Index, type Manifest, type Platform } from './oci.js';
 
 export interface ImageSummary {
   /** docker.io/library/busybox -> 'busybox' */
@@ -36,6 +36,8 @@ export interface ImageInspect {
   Descriptor: Descriptor;
   Manifest: Manifest;
   Index?: Index;
+  /** A multi-platform image: each platform of its index, and whether the store holds its image. */
+  Platforms?: Array<{ Platform: string; Digest: Digest; Id?: Digest; Size?: number; Present: boolean }>;
 }
 
 function imageSize(img: ResolvedImage): number {
@@ -75,8 +77,8 @@ export async function summarizePlatforms(store: Store, rec: ImageRecord): Promis
 }
 
 /** One inspect object per image id, with every reference that names it. */
-export async function inspectImage(store: Store, rec: ImageRecord): Promise<ImageInspect> {
-  const img = await resolveFromContent(store.content, rec.target);
+export async function inspectImage(store: Store, rec: ImageRecord, platform?: Platform): Promise<ImageInspect> {
+  const img = await resolveFromContent(store.content, rec.target, platform);
   const id = img.configDescriptor.digest;
   const all = await store.images.byId(id);
   const refs = all.length ? all : [rec];
@@ -100,6 +102,14 @@ export async function inspectImage(store: Store, rec: ImageRecord): Promise<Imag
     Metadata: { LastTagTime: refs.map((x) => x.created).sort().at(-1) },
     Descriptor: rec.target,
     Manifest: img.manifest,
-    ...(img.index ? { Index: img.index } : {}),
+    ...(img.index ? { Index: img.index, Platforms: await platformsOf(store, rec.target, img.index) } : {}),
   };
+}
+
+async function platformsOf(store: Store, target: Descriptor, index: Index): Promise<NonNullable<ImageInspect['Platforms']>> {
+  const present = new Map((await resolvePlatforms(store.content, target)).map((p) => [p.manifestDescriptor.digest, p]));
+  return index.manifests.filter((d) => d.platform && !isAttestation(d)).map((d) => {
+    const p = present.get(d.digest);
+    return { Platform: formatPlatform(d.platform!), Digest: d.digest, ...(p ? { Id: p.configDescriptor.digest, Size: imageSize(p) } : {}), Present: !!p?.complete };
+  });
 }

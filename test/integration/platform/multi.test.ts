@@ -150,6 +150,36 @@ describe('a multi-platform build', () => {
     assert.equal((await store.images.get('multi:2'))?.target.digest, result.manifestDigest);
   });
 
+  it('inspect lists the platforms and shows the one --platform names', async () => {
+    const all = await runDrydock(['inspect', 'multi:1'], { root });
+    ok(all, 'inspect');
+    const [info] = JSON.parse(all.stdout) as Array<{ Architecture: string; Platforms: Array<{ Platform: string; Present: boolean }> }>;
+    assert.equal(info!.Architecture, 'amd64');
+    assert.deepEqual(info!.Platforms.map((p) => [p.Platform, p.Present]), PLATFORMS.map((p) => [p, true]));
+    const arm = await runDrydock(['inspect', '--platform', 'linux/arm/v7', 'multi:1'], { root });
+    ok(arm, 'inspect --platform');
+    const [a] = JSON.parse(arm.stdout) as Array<{ Architecture: string; Variant?: string; Id: string }>;
+    assert.deepEqual([a!.Architecture, a!.Variant, a!.Id], ['arm', 'v7', result.platforms![2]!.imageId]);
+  });
+
+  it('run --platform runs that platform\'s image (under QEMU for another architecture)', async (t) => {
+    const { checkEmulation } = await import('../../../src/exec/binfmt.js');
+    const { hostPlatform } = await import('../../../src/image/oci.js');
+    const s390x = { os: 'linux', architecture: 's390x' };
+    if (!checkEmulation(s390x, hostPlatform()).ok) {
+      const r = await runDrydock(['run', '--platform', 'linux/s390x', 'multi:1', 'true'], { root });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /--platform linux\/s390x: linux\/s390x programs cannot run on this linux\/amd64 host: .*drydock setup binfmt/);
+    }
+    const host = await runDrydock(['run', '--platform', 'linux/amd64', 'multi:1', 'cat', '/target.txt'], { root });
+    ok(host, 'run --platform linux/amd64');
+    assert.equal(host.stdout, 'linux/amd64|linux|amd64||linux/amd64\n');
+    if (!checkEmulation(fixturePlatform('linux/arm64'), hostPlatform()).ok) return t.skip('no arm64 emulator registered with binfmt_misc (drydock setup binfmt)');
+    const r = await runDrydock(['run', '--platform', 'linux/arm64', 'multi:1', 'sh', '-c', 'uname -m; cat /target.txt'], { root });
+    ok(r, 'run --platform linux/arm64');
+    assert.equal(r.stdout, 'aarch64\nlinux/arm64|linux|arm64||linux/amd64\n');
+  });
+
   it('-o type=docker writes one platform: platform= or the host', async () => {
     for (const [attr, arch] of [['platform=linux/arm64,', 'arm64'], ['', 'amd64']] as const) {
       const dest = join(out, `docker-${arch}.tar`);
