@@ -4,6 +4,7 @@
  */
 import type { Side } from './sides.js';
 import { bigFileContext, editGoSource, goContext, manyFilesContext, runBigContext } from './contexts.js';
+import { largeScenarios } from './scenarios-large.js';
 
 export interface Scenario {
   id: string;
@@ -13,6 +14,8 @@ export interface Scenario {
   prepare?(side: Side, ctx: string, tag: string): Promise<void>;
   /** Before each measured run (not timed). */
   beforeRun?(side: Side, ctx: string, run: number): Promise<void>;
+  /** After its last run (a registry it started...). */
+  cleanup?(): Promise<void>;
 }
 
 export interface ScenarioParams {
@@ -49,5 +52,6 @@ export function scenarios(p: ScenarioParams): Scenario[] {
     { id: 'copy-many', title: `COPY of ${p.files.toLocaleString('en')} small files (cold)`, context: (d) => manyFilesContext(d, p.files), beforeRun: cold },
     { id: 'copy-big', title: `COPY of one ${size} file (cold)`, context: (d) => bigFileContext(d, mb), beforeRun: cold },
     { id: 'run-big', title: `RUN writing one ${size} file (cold)`, context: (d) => runBigContext(d, mb), beforeRun: cold },
+    ...largeScenarios(p.files),
   ];
 }

@@ -19,8 +19,9 @@ export interface Side {
   /**
    * Forget every build result and cache: only the base images are left, as loaded. `packed`:
    * drydock's were loaded with `--no-unpack`, so the build unpacks them (docker has no such mode).
+   * `empty`: not even the bases (a fresh runner, which pulls them).
    */
-  reset(opts?: { packed?: boolean }): Promise<void>;
+  reset(opts?: { packed?: boolean; empty?: boolean }): Promise<void>;
   /** Where this builder keeps images, layers and cache (read back in after a page-cache drop). */
   dataDirs(): string[];
   /** One `build -q -t TAG CTX`, timed from the CLI's start to its exit. */
@@ -75,6 +76,12 @@ export function drydockSide(cli: string, bases: { loaded: string; packed: string
   return {
     name: 'drydock',
     async reset(opts) {
+      if (opts?.empty) {
+        await rm(root, { recursive: true, force: true });
+        current = undefined;
+        await settle();
+        return;
+      }
       const want = opts?.packed ? 'packed' : 'loaded';
       if (current === want && want === 'loaded') {
         // As the docker side does: remove what the builds made, keep the bases as loaded (a
@@ -114,13 +121,17 @@ export async function buildkitSide(archive: string): Promise<Side> {
     await dockerd.stop();
     throw e;
   }
+  let basesGone = false;
   return {
     name: 'buildkit',
-    async reset() {
-      // The images the builds made, then the build cache: only the loaded bases are left.
-      const built = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).split('\n').filter((r) => r && !r.includes('<none>') && !BASE_REFS.has(r));
+    async reset(opts) {
+      // The images the builds made, then the build cache: only the loaded bases are left (or none).
+      const built = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).split('\n').filter((r) => r && !r.includes('<none>') && (opts?.empty || !BASE_REFS.has(r)));
       if (built.length) await docker(['rmi', ...built]);
       await docker(['builder', 'prune', '-af']);
+      // After an empty reset, the next one loads the bases back.
+      if (!opts?.empty && basesGone) await docker(['load', '-q', '-i', archive]);
+      basesGone = !!opts?.empty;
       await settle();
     },
     dataDirs: () => [dockerd.dataRoot],
