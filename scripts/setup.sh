@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 
 runtime_pkgs=(runc zstd xz-utils bzip2 git ca-certificates uidmap)  # uidmap: newuidmap/newgidmap for rootless use (docs/rootless.md)
 # attr: getfattr/setfattr, which tests use to set and check xattrs independently of drydock.
-test_pkgs=(attr docker-registry apache2-utils openssl skopeo umoci podman buildah docker.io busybox-static debootstrap golang-go tmux fuse-overlayfs uidmap iproute2 chromium openssh-client)
+test_pkgs=(attr docker-registry apache2-utils openssl skopeo umoci podman buildah docker.io busybox-static debootstrap golang-go tmux fuse-overlayfs uidmap iproute2 chromium openssh-client qemu-user-static)
 
-example_pkgs=(busybox-static debootstrap golang-go)
+# qemu-user-static: RUN for another --platform (drydock setup binfmt registers it, below).
+example_pkgs=(busybox-static debootstrap golang-go qemu-user-static)
 
 want=("${runtime_pkgs[@]}")
 [[ "${1:-}" == "--example" ]] && want+=("${example_pkgs[@]}")
@@ -45,3 +46,7 @@ fi
 npx tsc -p .
 # The CLI as one script (bin/drydock.js runs it with a V8 code cache); see scripts/bundle.cjs.
 node scripts/bundle.cjs
+# Emulated RUN for arm64/arm (foreign-platform tests, the example's arm64 image): until reboot.
+if [[ "${1:-}" == "--example" || "${1:-}" == "--test" ]]; then
+  bin/drydock.js setup binfmt arm64 arm >/dev/null || echo "setup: drydock setup binfmt failed; RUN for linux/arm64 and linux/arm will not work" >&2
+fi

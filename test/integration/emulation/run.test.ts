@@ -47,6 +47,14 @@ for (const [platform, machine, architecture] of [['linux/arm64', 'aarch64', 'arm
   });
 }
 
+test('drydock run --platform runs the arm64 and arm/v7 images of the index under QEMU', async () => {
+  for (const [platform, machine] of [['linux/arm64', 'aarch64'], ['linux/arm/v7', 'armv7l']]) {
+    const r = await runDrydock(['run', '--platform', platform!, 'busybox', 'uname', '-m'], { root });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${machine}\n`);
+  }
+});
+
 test('without an emulator, a foreign RUN fails with one line saying how to enable it', async () => {
   const ctx = await contextDir({ Dockerfile: 'FROM busybox\nCOPY Dockerfile /d\nRUN uname -m > /machine\n' });
   const r = await unmountedBinfmt(['build', '--progress=plain', '--platform', 'linux/arm64', ctx], root);
