@@ -25,12 +25,16 @@ const EPOCH = { SOURCE_DATE_EPOCH: '1700000000' };
 let user: RootlessUser;
 let work: string;
 
-/** A store with these fixtures owned by the user (root of its namespace), and one for root. */
+/** A store with these fixtures, owned by the user (root of its namespace). */
+async function userStore(...f: Parameters<typeof storeWith>): Promise<string> {
+  const { root } = await storeWith(...f);
+  await run('chown', ['-R', `${user.uid}:${user.gid}`, root]);
+  return root;
+}
+
+/** One store for the user and one for root, with the same fixtures. */
 async function stores(...f: Parameters<typeof storeWith>): Promise<{ userRoot: string; rootRoot: string }> {
-  const { root: userRoot } = await storeWith(...f);
-  const { root: rootRoot } = await storeWith(...f);
-  await run('chown', ['-R', `${user.uid}:${user.gid}`, userRoot]);
-  return { userRoot, rootRoot };
+  return { userRoot: await userStore(...f), rootRoot: (await storeWith(...f)).root };
 }
 
 async function context(files: Record<string, string>): Promise<string> {
@@ -148,4 +152,19 @@ test('push to and pull from a loopback registry as the user', { skip }, async (t
   assert.equal(rootPull.code, 0, rootPull.stderr);
   const ids = await runDrydock(['--root', path.join(work, 'root-pull'), 'images', '-q', '--no-trunc']);
   assert.equal(ids.stdout.trim(), built.root);
+});
+
+test('apt-get install in a Debian stage, as the user: apt drops to _apt (uid 42) and the network is the host\'s', { skip }, async () => {
+  const root = await userStore('debian');
+  const ctx = await context({
+    Dockerfile: [
+      'FROM debian:bookworm',
+      'RUN apt-get update && apt-get install -y --no-install-recommends hello && rm -rf /var/lib/apt/lists/*',
+      'RUN hello > /out && stat -c %U:%u /var/cache/apt/archives/partial >> /out',
+    ].join('\n'),
+  });
+  const b = await user.runAs(['--root', root, 'build', '-q', '-t', 'apt:1', '.'], { cwd: ctx });
+  assert.equal(b.code, 0, b.stderr);
+  const r = await user.runAs(['--root', root, 'run', 'apt:1', 'cat', '/out']);
+  assert.equal(r.stdout, 'Hello, world!\n_apt:42\n', r.stderr);
 });
