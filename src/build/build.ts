@@ -121,7 +121,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       const t = targets[k]!;
       const p = plans[k]!;
       const stages = allStages[k]!;
-      const platform = t.platform;
+      // containerd's normalized form, as BuildKit stamps it: linux/arm64 has no v8 variant.
+      const platform = planPlatform(t);
       const pemit = multi ? platformEvents(emit, k, perStage, labelOf(k)) : emit;
       const signal = abort.signal;
       const cache = await openBuildCache(store, opts.cacheFrom, { platform, emit: pemit, signal });
@@ -175,11 +176,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 
     const written = await exportOutputs({
       store, ws, config: first.config, layers: first.target.layers, tags: opts.tags ?? [], outputs: opts.outputs, emit,
-      platform: !multi && first.t.explicit ? first.t.platform : undefined, builtLayers: first.built, signal: opts.signal,
+      platform: !multi && first.t.explicit ? planPlatform(first.t) : undefined, builtLayers: first.built, signal: opts.signal,
       ...(multi ? { platforms: solved.map((s) => ({ config: s.config, layers: s.target.layers, builtLayers: s.built })) } : {}),
     }).catch(during('exporting the image'));
-    if (multi) await exportMultiCaches(opts.cacheTo, solved.map((s) => s.cacheInput), exportCaches);
-    else await exportCaches(opts.cacheTo, first.cacheInput).catch(during('exporting the build cache'));
+    await exportCaches(opts.cacheTo, solved.map((s) => s.cacheInput)).catch(during('exporting the build cache'));
 
     const stageSummaries = solved.flatMap((s) => s.summaries);
     const image: ImageSummary = {
@@ -204,12 +204,6 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     await context.release();
     await session.close();
   }
-}
-
-/** `--cache-to` of a multi-platform build: every platform's records, each under its platform. */
-async function exportMultiCaches(specs: Parameters<typeof import('../cache/index.js').exportCaches>[0], inputs: Array<Parameters<typeof import('../cache/index.js').exportCaches>[1]>, exportCaches: typeof import('../cache/index.js').exportCaches): Promise<void> {
-  if (!specs?.some((s) => s.type !== 'inline')) return;
-  throw new DrydockError('USAGE', `--cache-to with several --platform values is not supported yet (${inputs.length} platforms): export the cache from one platform's build`);
 }
 
 function isCancel(e: unknown): boolean {

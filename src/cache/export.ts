@@ -3,7 +3,7 @@
  * destination, or (type=inline) put them into the image config before the image is written.
  */
 import type { Store } from '../store/index.js';
-import type { ImageConfig, Platform } from '../image/oci.js';
+import type { Descriptor, ImageConfig, Index, Platform } from '../image/oci.js';
 import { MediaType } from '../image/oci.js';
 import { gzipRecords } from '../solver/compress.js';
 import { isSnapshotLayer, type CacheKey, type CacheRecord, type StageResult } from '../graph/index.js';
@@ -50,12 +50,18 @@ export async function applyInlineCache(specs: CacheSpec[] | undefined, config: I
   return withInlineCache(config, await collectRecords(x, 'min'));
 }
 
-export async function exportCaches(specs: CacheSpec[] | undefined, x: CacheExportInput): Promise<void> {
+/**
+ * Sends the build's records to each --cache-to. A multi-platform build passes each platform's
+ * input: one cache index then holds a manifest per platform, which --cache-from picks by platform.
+ */
+export async function exportCaches(specs: CacheSpec[] | undefined, input: CacheExportInput | CacheExportInput[]): Promise<void> {
+  const inputs = Array.isArray(input) ? input : [input];
+  const x = inputs[0]!;
   for (const spec of specs ?? []) {
     if (spec.type === 'inline') continue;
     const dest = spec.type === 'registry' ? spec.ref : spec.dir;
     try {
-      await exportOne(spec, x);
+      await exportOne(spec, inputs);
       x.emit({ type: 'export', time: Date.now(), kind: `cache-${spec.type}`, dest });
     } catch (e) {
       if (!(e instanceof DrydockError) || e.code === 'CANCELLED') throw e;
@@ -66,7 +72,27 @@ export async function exportCaches(specs: CacheSpec[] | undefined, x: CacheExpor
   }
 }
 
-async function exportOne(spec: Exclude<CacheSpec, { type: 'inline' }>, x: CacheExportInput): Promise<void> {
+async function exportOne(spec: Exclude<CacheSpec, { type: 'inline' }>, inputs: CacheExportInput[]): Promise<void> {
+  const x = inputs[0]!;
+  const entries: Descriptor[] = [];
+  let index: Buffer | undefined;
+  for (const one of inputs) {
+    index = await writeArtifact(spec, one);
+    entries.push(...(JSON.parse(index.toString('utf8')) as Index).manifests);
+  }
+  if (inputs.length > 1) index = Buffer.from(JSON.stringify({ ...(JSON.parse(index!.toString('utf8')) as Index), manifests: entries }));
+  const idx = await x.store.content.writeBytes(index!);
+  const root = { mediaType: MediaType.OciIndex, digest: idx.digest, size: idx.size };
+  if (spec.type === 'registry') {
+    const t = await remoteTarget(x.store, spec.ref, x.signal);
+    await pushTree(x.store, t, root);
+  } else {
+    await writeLayout(x.store, root, spec.dir, spec.tag);
+  }
+}
+
+/** One platform's cache artifact (config, manifest, blobs) into the store; the one-entry index naming it. */
+async function writeArtifact(spec: Exclude<CacheSpec, { type: 'inline' }>, x: CacheExportInput): Promise<Buffer> {
   let records = await collectRecords(x, spec.mode ?? 'min');
   // Intermediate stages' layers are kept as snapshots: a cache sent elsewhere gets them stored
   // gzipped (once: the records are rewritten), or in the compression it asks for.
@@ -82,14 +108,7 @@ async function exportOne(spec: Exclude<CacheSpec, { type: 'inline' }>, x: CacheE
   const art = cacheArtifact(await withTraces(x.store.root, records), x.platform, await exportedMounts(spec, x));
   await x.store.content.writeBytes(art.config);
   const m = await x.store.content.writeBytes(art.manifest);
-  const idx = await x.store.content.writeBytes(art.index({ mediaType: MediaType.OciManifest, digest: m.digest, size: m.size }));
-  const root = { mediaType: MediaType.OciIndex, digest: idx.digest, size: idx.size };
-  if (spec.type === 'registry') {
-    const t = await remoteTarget(x.store, spec.ref, x.signal);
-    await pushTree(x.store, t, root);
-  } else {
-    await writeLayout(x.store, root, spec.dir, spec.tag);
-  }
+  return art.index({ mediaType: MediaType.OciManifest, digest: m.digest, size: m.size });
 }
 
 /** The cache mounts' blobs a `mounts=` export carries (none without it). */

@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .option('--add-host <host:ip>', 'add a line to /etc/hosts of every RUN (HOST:IP or HOST=IP; IP may be host-gateway); repeatable', collect)
     .option('--shm-size <bytes>', 'size of /dev/shm in every RUN, e.g. 256m (default 64m)')
     .option('--ulimit <type=soft[:hard]>', 'resource limit of every RUN, e.g. nofile=1024:2048; repeatable', collect)
-    .option('--platform <platform>', 'target platform, e.g. linux/arm64 (another architecture only for builds without RUN)')
+    .option('--platform <platform>', 'target platform(s): linux/arm64, or linux/amd64,linux/arm64 for one multi-platform index (RUN for another architecture runs under QEMU: drydock setup binfmt)')
     .option('-o, --output <spec>', 'type=image|registry|docker|oci|tar|local[,dest=PATH][,name=REF][,compression=gzip|zstd|uncompressed]; repeatable', collect)
     .option('--push', 'push the image to its -t names (shorthand for -o type=registry); the local store is not written unless --load')
     .option('--load', 'store the image in the local store (the default when no -o is given; shorthand for -o type=image)')
