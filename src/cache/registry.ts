@@ -3,7 +3,6 @@
  * read a cache back — a drydock cache artifact, or an image whose config carries an inline cache.
  */
 import { Readable } from 'node:stream';
-import { createReadStream } from 'node:fs';
 import type { Store } from '../store/index.js';
 import { isIndexMediaType, type Descriptor, type Digest, type ImageConfig, type Index, type Manifest, type Platform } from '../image/oci.js';
 import { parseReference } from '../image/reference.js';
@@ -11,7 +10,6 @@ import { pickManifest } from '../image/resolve.js';
 import { platformMatches } from '../image/platform.js';
 // Types only: the registry client (and undici) loads when a registry cache is used, not on every build.
 import type { RegistryClient } from '../registry/index.js';
-import { mapLimit } from '../registry/util.js';
 import { DrydockError } from '../util/errors.js';
 import { CACHE_ARTIFACT_TYPE, CACHE_CONFIG_MEDIA_TYPE, readRecords } from './format.js';
 import { inlineRecords } from './inline.js';
@@ -39,12 +37,9 @@ export async function remoteTarget(store: Store, ref: string, signal?: AbortSign
 /** Pushes the tree under `root` (all of it in the store) and tags the root `t.reference`. */
 export async function pushTree(store: Store, t: RemoteTarget, root: Descriptor): Promise<Digest> {
   const tree = await walkTree(root, (d) => store.content.readBytes(d.digest));
-  await mapLimit(tree.blobs, 5, async (d) => {
-    if ((await t.client.blobExists(t.repo, d.digest)) !== undefined) return;
-    const size = await store.content.size(d.digest);
-    if (size === undefined) throw new DrydockError('NOT_FOUND', `blob ${d.digest} is not in the store`);
-    await t.client.uploadBlob(t.repo, d, (range) => (range ? createReadStream(store.content.path(d.digest), range) : store.content.createReadStream(d.digest)));
-  });
+  // Blobs in parallel (skipped, mounted or uploaded as they are), then manifests, the tag last.
+  const { pushBlobs } = await import('../registry/index.js');
+  await pushBlobs(store, t.client, { domain: parseReference(t.name).domain, repo: t.repo }, tree.blobs);
   for (const m of tree.manifests) await t.client.putManifest(t.repo, m.descriptor.digest, m.bytes, m.descriptor.mediaType);
   return t.client.putManifest(t.repo, t.reference, tree.root.bytes, tree.root.descriptor.mediaType);
 }

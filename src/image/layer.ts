@@ -1,5 +1,7 @@
 /** Layer codecs: one streaming pass computes the diffID (tar) and the blob digest (compressed). */
 import type { Readable, TransformCallback } from 'node:stream';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DrydockError } from '../util/errors.js';
 import type { Store } from '../store/index.js';
 import { HashingStream } from './digest.js';
@@ -62,7 +64,17 @@ export async function recompressLayer(store: Store, d: Descriptor, to: Compressi
   if (!LAYER_TYPES.includes(d.mediaType)) return d;
   const from = layerCompression(d.mediaType);
   if (from === to) return d;
-  const { digest, size } = await store.content.writeStream(through(decompress(store.content.createReadStream(d.digest), from), compressor(to, level)));
   const style = d.mediaType.startsWith('application/vnd.docker.') ? 'docker' : 'oci';
+  // Converted once per store: the next export (a cache sent on every CI run) reuses the blob.
+  const memo = join(store.root, 'cache', 'converted', `${d.digest.replace(/^sha256:/, '')}.${to}.${level ?? 'default'}.json`);
+  try {
+    const known = JSON.parse(await readFile(memo, 'utf8')) as { digest: Digest; size: number };
+    if (await store.content.has(known.digest)) return { mediaType: layerMediaType(to, style), digest: known.digest, size: known.size };
+  } catch { /* not converted yet */ }
+  const { digest, size } = await store.content.writeStream(through(decompress(store.content.createReadStream(d.digest), from), compressor(to, level)));
+  await mkdir(join(memo, '..'), { recursive: true });
+  const tmp = `${memo}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, JSON.stringify({ digest, size }));
+  await rename(tmp, memo);
   return { mediaType: layerMediaType(to, style), digest, size };
 }

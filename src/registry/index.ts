@@ -5,7 +5,7 @@
  * pulls go through configured mirrors first. Every failure is a one-line DrydockError.
  */
 export { pullImage, type PullResult } from './pull.js';
-export { pushImage } from './push.js';
+export { pushImage, pushBlobs } from './push.js';
 export { resolveRemote } from './remote.js';
 export { RegistryClient, MANIFEST_ACCEPT, type ClientOptions, type SendRequest, type RegistryResponse } from './client.js';
 export { endpointsFor, isLoopback, type Endpoint, type EndpointOptions } from './endpoint.js';

@@ -1,8 +1,11 @@
 /**
  * pushImage: blobs first (skipped when the registry has them, mounted from another repository
  * of the same registry when possible, else uploaded), then manifests, children before the index.
+ * pushBlobs is that first half, shared with cache exports and `-o type=registry` (cache/registry.ts).
  */
 import { createReadStream } from 'node:fs';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DrydockError } from '../util/errors.js';
 import { hostPlatform, isIndexMediaType, type Descriptor, type Digest, type Index, type Manifest } from '../image/oci.js';
 import { parseReference } from '../image/reference.js';
@@ -33,11 +36,7 @@ export async function pushImage(store: Store, localRef: string, remoteRef: strin
     const emit = (e: Omit<TransferEvent, 'direction'>) => opts.onProgress?.({ direction: 'push', ...e });
 
     const plan = await planPush(store, record.target);
-    const mounts = opts.mountFrom ? undefined : await mountSources(store, dst.domain, repo);
-    await mapLimit(plan.blobs, opts.concurrency ?? 5, async (d) => {
-      const from = opts.mountFrom ?? mounts?.get(d.digest) ?? [];
-      await pushBlob(client, store, repo, d, from, opts, emit);
-    });
+    await pushBlobs(store, client, { domain: dst.domain, repo }, plan.blobs, opts);
     for (const child of plan.children) {
       const bytes = await store.content.readBytes(child.descriptor.digest);
       await client.putManifest(repo, child.descriptor.digest, bytes, child.descriptor.mediaType);
@@ -82,6 +81,43 @@ async function planPush(store: Store, target: Descriptor): Promise<PushPlan> {
   addManifest(JSON.parse(bytes.toString('utf8')) as Manifest);
   const { platform: _p, annotations: _a, ...descriptor } = picked;
   return { children: [], top: { descriptor, bytes }, blobs: [...blobs.values()] };
+}
+
+/**
+ * Sends `blobs` to `repo` before any manifest names them, at most `concurrency` (5) at a time as
+ * the registry and the link allow: each is skipped when the registry has it (HEAD), mounted when
+ * it is known in another repository of the same registry (an image of the store, or where
+ * drydock pushed it before), else uploaded from the store as it is (never recompressed).
+ */
+export async function pushBlobs(store: Store, client: RegistryClient, to: { domain: string; repo: string }, blobs: Descriptor[], opts: PushOptions = {}): Promise<void> {
+  const { repo } = to;
+  const emit = (e: Omit<TransferEvent, 'direction'>) => opts.onProgress?.({ direction: 'push', ...e });
+  const mounts = opts.mountFrom ? undefined : await mountSources(store, to.domain, repo);
+  await mapLimit(blobs, opts.concurrency ?? 5, async (d) => {
+    const from = opts.mountFrom ?? [...new Set([...(mounts?.get(d.digest) ?? []), ...(await pushedTo(store.root, client.host, d.digest))])];
+    await pushBlob(client, store, repo, d, from, opts, emit);
+    await notePushed(store.root, client.host, repo, d.digest);
+  });
+}
+
+/**
+ * Where drydock has put each blob (`<root>/registry/blobs/<digest>`: a `host/repo` per line), as
+ * containerd labels content with its distribution sources: the next push to another repository
+ * of that registry mounts instead of uploading (an image pushed, then its cache exported).
+ */
+async function notePushed(root: string, host: string, repo: string, digest: Digest): Promise<void> {
+  const line = `${host}/${repo}\n`;
+  const file = join(root, 'registry', 'blobs', digest.replace(/^sha256:/, ''));
+  const known = await readFile(file, 'utf8').catch(() => '');
+  if (known.split('\n').includes(line.trimEnd())) return;
+  await mkdir(join(root, 'registry', 'blobs'), { recursive: true });
+  await appendFile(file, line); // one short line: atomic beside concurrent pushes
+}
+
+/** Repositories of `host` that drydock put `digest` in, the latest first (at most 3). */
+async function pushedTo(root: string, host: string, digest: Digest): Promise<string[]> {
+  const known = await readFile(join(root, 'registry', 'blobs', digest.replace(/^sha256:/, '')), 'utf8').catch(() => '');
+  return known.split('\n').filter((l) => l.startsWith(`${host}/`)).map((l) => l.slice(host.length + 1)).reverse().slice(0, 3);
 }
 
 /** blob digest -> other repositories of the same registry that we pulled or pushed it as (mount candidates). */
