@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Platform } from '../image/oci.js';
+import { probeArchitecture } from './binfmt-probe.js';
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
 
@@ -104,17 +105,24 @@ export function qemuName(p: Platform): string {
   return `qemu-${names[p.architecture] ?? p.architecture}`;
 }
 
+/** The host's own architecture, and 386 on amd64 (the kernel's IA-32 emulation), need no QEMU. */
+function runsNatively(architecture: string, host: Platform): boolean {
+  return architecture === host.architecture || (host.architecture === 'amd64' && architecture === '386');
+}
+
 export type EmulationCheck =
   | { ok: true; emulator?: Emulator }
   | { ok: false; reason: string };
 
 /**
  * Can programs for `target` run here? Natively (the host's architecture, or 386 on amd64), or
- * through an enabled binfmt_misc entry for its architecture that has the F flag.
+ * through an enabled binfmt_misc entry for its architecture that has the F flag; when binfmt_misc
+ * is not mounted here, when a probe program of that architecture runs (binfmt-probe.ts).
  */
-export function checkEmulation(target: Platform, host: Platform, state: BinfmtState = registeredEmulators()): EmulationCheck {
-  if (target.architecture === host.architecture || (host.architecture === 'amd64' && target.architecture === '386')) return { ok: true };
-  if (!state.mounted) return { ok: false, reason: `binfmt_misc is not mounted at ${BINFMT_DIR}` };
+export function checkEmulation(target: Platform, host: Platform, state: BinfmtState = registeredEmulators(), probe: (arch: string) => boolean | undefined = probeArchitecture): EmulationCheck {
+  if (runsNatively(target.architecture, host)) return { ok: true };
+  // Unseen is not absent: a container's kernel may emulate with its host's registrations.
+  if (!state.mounted) return probe(target.architecture) ? { ok: true } : { ok: false, reason: `binfmt_misc is not mounted at ${BINFMT_DIR}` };
   if (!state.enabled) return { ok: false, reason: `binfmt_misc is disabled (${BINFMT_DIR}/status)` };
   const candidates = state.emulators.filter((e) => e.architecture === target.architecture);
   const usable = candidates.find((e) => e.enabled && e.fixBinary);
@@ -171,7 +179,7 @@ export async function setupBinfmt(host: Platform, architectures?: string[], dir:
   const confs = existsSync(confDir) ? readdirSync(confDir).filter((f) => /^qemu-.*\.conf$/.test(f)).sort() : [];
   const regs = confs.map((f) => parseBinfmtConf(readFileSync(path.join(confDir, f), 'utf8')))
     .filter((r): r is QemuRegistration & { architecture: string } => !!r?.architecture)
-    .filter((r) => !checkEmulation({ os: 'linux', architecture: r.architecture }, host, { mounted: true, enabled: true, emulators: [] }).ok);
+    .filter((r) => !runsNatively(r.architecture, host));
   if (!regs.length) throw new Error(`no QEMU emulators found in ${confDir}: install Debian's qemu-user-static (apt-get install qemu-user-static)`);
   const wanted = architectures?.length ? regs.filter((r) => architectures.includes(r.architecture)) : regs;
   for (const a of architectures ?? []) {

@@ -3,7 +3,7 @@
  * RUN executes that architecture's busybox (`uname -m` under qemu-aarch64/qemu-arm says what the
  * emulated machine is). Needs qemu-user-static registered with the F flag (`drydock setup binfmt`,
  * which the setup test checks); without binfmt_misc, the same build fails with one line saying
- * how to enable it (run in a private mount namespace where binfmt_misc is unmounted).
+ * how to enable it (in a user namespace whose own binfmt_misc emulates nothing).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import { runDrydock } from '../../helpers/cli.js';
 import { busyboxIndex, type FixturePlatform } from '../../helpers/platform-fixtures.js';
 import { removeTmpStoreRoots, tmpStoreRoot } from '../../helpers/store.js';
 import { contextDir, imageFiles } from '../build/util.js';
-import { unmountedBinfmt } from './util.js';
+import { NO_EMULATION, sandboxed } from './util.js';
 
 let root: string;
 before(async () => {
@@ -57,7 +57,7 @@ test('drydock run --platform runs the arm64 and arm/v7 images of the index under
 
 test('without an emulator, a foreign RUN fails with one line saying how to enable it', async () => {
   const ctx = await contextDir({ Dockerfile: 'FROM busybox\nCOPY Dockerfile /d\nRUN uname -m > /machine\n' });
-  const r = await unmountedBinfmt(['build', '--progress=plain', '--platform', 'linux/arm64', ctx], root);
+  const r = await sandboxed(`${NO_EMULATION}\nexec "$@"`, ['build', '--progress=plain', '--platform', 'linux/arm64', ctx], {}, root);
   assert.notEqual(r.code, 0);
   const lines = r.stderr.trim().split('\n');
   assert.match(lines.pop()!, /^error: Dockerfile:3: --platform linux\/arm64: RUN uname -m > \/machine must run linux\/arm64\/v8 programs on this linux\/amd64 host, but binfmt_misc is not mounted at \/proc\/sys\/fs\/binfmt_misc; to emulate it with QEMU, run "drydock setup binfmt" as root, or: .*mount -t binfmt_misc binfmt_misc \/proc\/sys\/fs\/binfmt_misc && update-binfmts --enable qemu-aarch64$/);

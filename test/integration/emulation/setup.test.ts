@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { parseEntry } from '../../../src/exec/binfmt.js';
 import { runDrydock } from '../../helpers/cli.js';
 import { foreignBusyboxRootfs } from '../../helpers/platform-fixtures.js';
+import { NO_EMULATION, sandboxed } from './util.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -26,22 +27,15 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-/** Runs `script` as root of a new user and mount namespace; "$@" in it is drydock's argv. */
-function sandboxed(script: string, args: string[]) {
-  const prefix = ['unshare', '--user', '--map-root-user', '--mount', '--propagation', 'private', '--', 'sh', '-ec', script, 'sh'];
-  return runDrydock(args, { prefix, env: { D: dir } });
-}
 
 test('from an unmounted binfmt_misc: mounts, registers with F, arm64 programs run; again changes nothing', async () => {
-  const r = await sandboxed(`
-    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc   # this namespace's own, empty instance
+  const r = await sandboxed(`${NO_EMULATION}
     if "$D/busybox-arm64" true 2>/dev/null; then echo ran-before; fi
-    mount -t tmpfs none /proc/sys/fs/binfmt_misc   # hidden: drydock sees binfmt_misc not mounted
     "$@" > "$D/first.txt"
     "$@" > "$D/second.txt"
     cat /proc/sys/fs/binfmt_misc/qemu-aarch64 > "$D/entry.txt"
     "$D/busybox-arm64" uname -m > "$D/machine.txt"
-  `, ['setup', 'binfmt']);
+  `, ['setup', 'binfmt'], { D: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stdout, /ran-before/); // nothing could run arm64 before setup
   const first = await readFile(join(dir, 'first.txt'), 'utf8');
@@ -68,7 +62,7 @@ test('an emulator registered without the F flag is registered again with it; onl
     grep flags /proc/sys/fs/binfmt_misc/qemu-arm > "$D/after.txt"
     ls /proc/sys/fs/binfmt_misc > "$D/ls.txt"
     "$D/busybox-arm" uname -m > "$D/machine.txt"
-  `, ['setup', 'binfmt', 'linux/arm/v7']);
+  `, ['setup', 'binfmt', 'linux/arm/v7'], { D: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(await readFile(join(dir, 'before.txt'), 'utf8'), 'flags: P\n');
   assert.equal(await readFile(join(dir, 'out.txt'), 'utf8'), 'qemu-arm (arm): re-registered with the F flag, /usr/libexec/qemu-binfmt/arm-binfmt-P\n');
