@@ -178,7 +178,9 @@ function runRunc(id: string, bundle: string, spec: RunSpec): Promise<RunResult> 
 async function killContainer(id: string, exited: () => boolean): Promise<void> {
   while (!exited()) {
     try {
-      await runTool('runc', [...runcGlobal(), 'kill', '--all', id, 'KILL']);
+      // Rootless runc has no cgroup to find every process by (`--all` fails); SIGKILL to the
+      // container's init ends its whole PID namespace just as well.
+      await runTool('runc', [...runcGlobal(), 'kill', ...(inUserNamespace() ? [] : ['--all']), id, 'KILL']);
       return;
     } catch {
       await new Promise((r) => setTimeout(r, 20));

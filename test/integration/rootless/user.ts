@@ -3,7 +3,7 @@
  * uid/gid range in /etc/subuid and /etc/subgid, or none when asked), removed with its home and
  * ranges by userdel. runAs() runs the real CLI as that user (runuser, a clean environment).
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,7 +21,8 @@ export interface RootlessUser {
   home: string;
   /** Its /etc/subuid range (undefined when made without one). */
   range?: { start: number; count: number };
-  runAs(args: string[], opts?: { cwd?: string; env?: Record<string, string>; input?: string }): Promise<RunResult>;
+  /** `onStderr` sees the output as it comes, with the child (runuser) to signal. */
+  runAs(args: string[], opts?: { cwd?: string; env?: Record<string, string>; input?: string; onStderr?: (all: string, child: ChildProcess) => void }): Promise<RunResult>;
   remove(): Promise<void>;
 }
 
@@ -61,7 +62,7 @@ export async function createRootlessUser(opts: { subordinateIds?: boolean } = {}
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-      child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+      child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; o.onStderr?.(stderr, child); });
       return new Promise((resolve, reject) => {
         child.on('error', reject);
         child.on('close', (code, signal) => resolve({ code: code ?? 128, signal, stdout, stderr }));
