@@ -4,6 +4,7 @@
  *   npm run build && node dist/bench/run.js [--runs 3] [--only cold-go,noop-go] [--no-buildkit]
  *                                          [--big-mib 1024] [--files 20000] [--json FILE] [--keep]
  *                                          [--drydock CHECKOUT] [--settle drop|none]
+ *   node --import tsx bench/run.ts --cache-mounts [--runs 3]   (bench/cache-mounts.ts)
  *
  * Builds every scenario with both builders in the same run, interleaved run by run, and prints
  * the median wall time of each and the drydock/BuildKit ratio. Before a timed pair, both builders
@@ -35,8 +36,14 @@ const { values: args } = parseArgs({
     drydock: { type: 'string' },
     // After a reset: `drop` the page cache and warm the stores (default on ext4 without a journal).
     settle: { type: 'string' },
+    // Cache mounts through a registry, two machines (bench/cache-mounts.ts, its own report).
+    'cache-mounts': { type: 'boolean', default: false },
   },
 });
+if (args['cache-mounts']) {
+  await import('./cache-mounts.js');
+  process.exit(0);
+}
 
 /** Binaries the timed commands run, read back in after the page cache is dropped. */
 const TOOLS = ['/usr/bin/docker', '/usr/sbin/runc', '/usr/bin/runc', '/usr/bin/tar', '/usr/bin/mount', '/usr/bin/umount', '/usr/bin/sync'].filter((f) => existsSync(f));
