@@ -60,8 +60,11 @@ export async function runCli(argv: string[]): Promise<void> {
   process.exitCode = await main(argv);
 }
 
-/** Commands that touch no store, mount or container: run as the user, without the namespace. */
-const unprivileged = new Set(['parse', 'lint', 'login', 'logout']);
+/**
+ * Commands that touch no store, mount or container: run as the user, without the namespace
+ * (`setup` needs the host's root, and says so, rather than work inside a namespace that vanishes).
+ */
+const unprivileged = new Set(['parse', 'lint', 'login', 'logout', 'setup']);
 
 /** `--debug` (or DRYDOCK_DEBUG=1): failures print their stack traces too. */
 let debug = !!process.env.DRYDOCK_DEBUG && process.env.DRYDOCK_DEBUG !== '0';

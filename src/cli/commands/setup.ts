@@ -24,11 +24,12 @@ export function register(program: Command): void {
     .argument('[architectures...]', 'only these (arm64, arm, riscv64, ppc64le, s390x… or linux/arm64); default: all')
     .addHelpText('after', HELP)
     .action(async (archs: string[]) => {
-      const [{ setupBinfmt }, { hostPlatform }, { normalizePlatform, parsePlatform }, { DrydockError }] = await Promise.all([
-        import('../../exec/binfmt.js'), import('../../image/oci.js'), import('../../image/platform.js'), import('../../util/errors.js'),
+      const [{ setupBinfmt }, { hostPlatform }, { normalizePlatform, parsePlatform }, { DrydockError }, { isRootless }] = await Promise.all([
+        import('../../exec/binfmt.js'), import('../../image/oci.js'), import('../../image/platform.js'), import('../../util/errors.js'), import('../../rootless/index.js'),
       ]);
       const wanted = archs.map((a) => normalizePlatform(parsePlatform(a.includes('/') ? a : `linux/${a}`) ?? { os: 'linux', architecture: a }).architecture);
-      if (process.getuid?.() !== 0) throw new DrydockError('USAGE', 'drydock setup binfmt must run as root (it mounts binfmt_misc and registers emulators for the whole machine)');
+      // Rootless, drydock is root of its own user namespace: what it registered there would vanish with it.
+      if (process.getuid?.() !== 0 || isRootless()) throw new DrydockError('USAGE', 'drydock setup binfmt must run as root (sudo drydock setup binfmt): it mounts binfmt_misc and registers emulators for the whole machine');
       const result = await setupBinfmt(hostPlatform(), wanted).catch((e: NodeJS.ErrnoException) => {
         const why = e.code === 'EPERM' || e.code === 'EACCES' ? 'permission denied (needs root outside any user namespace)' : e.message;
         throw new DrydockError('USAGE', `setup binfmt: ${why}`, { cause: e });

@@ -79,3 +79,13 @@ test('--help says what it does; an architecture qemu-user-static lacks is one cl
   assert.notEqual(r.code, 0);
   assert.match(r.stderr.trim(), /^error: setup binfmt: qemu-user-static has no emulator for vax \(it has: .*arm64.*\)$/);
 });
+
+test('not root, or rootless (root only of its own user namespace): one line saying to run it as root', async () => {
+  const expected = /^error: drydock setup binfmt must run as root \(sudo drydock setup binfmt\): it mounts binfmt_misc and registers emulators for the whole machine$/;
+  const user = await runDrydock(['setup', 'binfmt'], { prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'], env: { HOME: '/tmp' } });
+  assert.equal(user.code, 1);
+  assert.match(user.stderr.trim(), expected);
+  const rootless = await runDrydock(['setup', 'binfmt'], { env: { DRYDOCK_ROOTLESS: '1000' } });
+  assert.equal(rootless.code, 1);
+  assert.match(rootless.stderr.trim(), expected);
+});
