@@ -15,7 +15,7 @@ import { secureJoin } from '../archive/securejoin.js';
 import { sizeReport, type SizeReport } from './summary.js';
 import { makeDispatcher, toSolveStages } from './program.js';
 import { exportOutputs } from './outputs.js';
-import { guardStages, planPlatform, platformEvents, targetPlatforms } from './multi-platform.js';
+import { guardStages, limiter, planPlatform, platformEvents, platformLimit, targetPlatforms } from './multi-platform.js';
 import { formatPlatform } from '../image/platform.js';
 
 export interface BuildResult {
@@ -166,7 +166,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       const layers = stages.map((s) => ({ ...shown(k, s.index, s.name), inImage: s.index === p.target.index, layers: solved.results.get(s.index)!.layers.map((l) => l.descriptor) }));
       return { t, target, config, built, cacheInput, summaries, layers };
     };
-    const settled = await Promise.allSettled(targets.map((_, k) => solvePlatform(k).catch((e) => { abort.abort(e); throw e; })));
+    const gate = limiter(platformLimit());
+    const settled = await Promise.allSettled(targets.map((_, k) => gate(() => solvePlatform(k)).catch((e) => { abort.abort(e); throw e; })));
     opts.signal?.removeEventListener('abort', onAbort);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isCancel(r.reason))
       ?? settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -5,6 +5,7 @@
  * builder's steps before `ARG TARGETARCH`) has one cache key and runs once: the others wait on its
  * record (StepCache.once), as BuildKit's solver merges identical vertices across platforms.
  */
+import { availableParallelism } from 'node:os';
 import { formatPlatform, parsePlatformSpec } from '../dockerfile/plan/index.js';
 import type { BuildPlan } from '../dockerfile/index.js';
 import { hostPlatform, type Platform } from '../image/oci.js';
@@ -66,6 +67,31 @@ export function platformEvents(emit: EventSink, k: number, stagesPerPlatform: nu
     if ('step' in e && typeof e.step === 'string') out.step = step(e.step);
     if ('name' in e && typeof e.name === 'string') out.name = `${platform} ${e.name}`;
     emit(out);
+  };
+}
+
+/**
+ * How many platforms are solved at once: one per core (at least two). Each platform's stages run
+ * in parallel already, and an emulated RUN keeps a core busy; a platform that waits starts with
+ * whatever the others put in the cache.
+ */
+export function platformLimit(): number {
+  return Math.max(2, availableParallelism());
+}
+
+/** Runs at most `n` of the calls at once, in order. */
+export function limiter(n: number): <T>(f: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async (f) => {
+    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      return await f();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
   };
 }
 

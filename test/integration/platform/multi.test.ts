@@ -226,5 +226,14 @@ describe('a multi-platform build', () => {
       const fsck = await runDrydock(['fsck'], { root: root2 });
       ok(fsck, 'fsck of a one-platform pull of an index');
     });
+
+    it('--push with -t pushes the index (the same one, all cached)', async () => {
+      const name = `${registry.host}/multi/pushed:2`;
+      ok(await runDrydock(['build', '--platform', PLATFORMS.join(','), '-t', name, '--push', ctx], { root }), '--push');
+      const client = new RegistryClient(endpointsFor(registry.host)[0]!);
+      const top = await client.getManifest('multi/pushed', '2');
+      assert.equal(top.descriptor.digest, result.manifestDigest);
+      assert.deepEqual((JSON.parse(top.bytes.toString()) as Index).manifests.map((m) => m.platform), PLATFORMS.map(fixturePlatform));
+    });
   });
 });
