@@ -116,6 +116,41 @@ test('registry: B restores only the cache id it mounts, with owners, modes and s
   assert.equal(second.get('deps')!.chunks.filter((c) => !deps.chunks.includes(c)).length, changed.length);
 });
 
+test('a fully cached build that exports back where it imported from keeps the mounts without downloading them; a chunk that cannot be had leaves the mount empty with a warning', async () => {
+  const ref = `${proxy.host}/keep:cache`;
+  const fill = await contextDir({ Dockerfile: FILL });
+  const a = await machine();
+  await buildOn(a, fill, { cacheTo: [{ type: 'registry', ref, mode: 'max', mounts: true }] });
+  const first = await cacheMounts('keep', 'cache');
+
+  const b = await machine();
+  const mark = proxy.requests.length;
+  const again = await buildOn(b, fill, { cacheFrom: [{ type: 'registry', ref }], cacheTo: [{ type: 'registry', ref, mode: 'max', mounts: true }] });
+  assert.deepEqual(executedSteps(again.events), []);
+  const gets = new Set(proxy.requests.slice(mark).filter((q) => q.method === 'GET').map((q) => q.path.split('/').pop()));
+  for (const m of first.values()) for (const c of m.chunks) assert.ok(!gets.has(c), 'a kept mount is not downloaded');
+  assert.deepEqual(await cacheMounts('keep', 'cache'), first);
+
+  // The registry loses one of deps' chunks: B's RUN runs on an empty cache (sha256sum -c fails, so check the warning only).
+  const lost = first.get('deps')!.chunks[1]!;
+  const failing = await startFaultProxy(registry.host, (q) => (q.method === 'GET' && q.path.endsWith(lost) ? { status: 404 } : undefined));
+  try {
+    const c = await machine();
+    const probe = await contextDir({ Dockerfile: 'FROM busybox\nRUN --mount=type=cache,id=deps,target=/c,sharing=locked sh -c \'ls /c | wc -l > /count\'\n' });
+    const built = await buildOn(c, probe, { tags: ['probe'], cacheFrom: [{ type: 'registry', ref: `${failing.host}/keep:cache` }] });
+    assert.equal(warnings(built.events).length, 1);
+    assert.match(warnings(built.events)[0]!, /^cache mount deps from registry .*: .*; starting it empty$/);
+    const fs = await imageFiles(await openStore(c), 'probe');
+    try {
+      assert.equal(await readFile(join(fs.dir, 'count'), 'utf8'), '0\n');
+    } finally {
+      await fs.cleanup();
+    }
+  } finally {
+    await failing.stop();
+  }
+});
+
 test('type=local: another machine finds the files; the unused cache id is not copied into its store', async () => {
   const dest = await mkdtemp(join(tmpdir(), 'drydock-mounts-local-'));
   const a = await machine();
