@@ -9,6 +9,7 @@ import type { Store } from '../../store/index.js';
 import type { Descriptor, Digest } from '../../image/oci.js';
 import type { UsedCacheMount } from '../../solver/ops/cache-mount.js';
 import { formatBytes } from '../../util/units.js';
+import { DrydockError } from '../../util/errors.js';
 import { mapLimit } from '../../registry/util.js';
 import { chunkDescriptor, MOUNT_INDEX_MEDIA_TYPE, parseMountIndex, type ExportedMount, type MountIndex } from './format.js';
 import type { CacheMountLedger } from './ledger.js';
@@ -29,7 +30,16 @@ export async function exportMounts(store: Store, used: UsedCacheMount[], opts: {
   const seen = new Set<Digest>();
   for (const m of used) {
     if (opts.select !== true && !opts.select.includes(m.id)) continue;
-    const one = await exportMount(store, m, opts.maxSize ?? DEFAULT_MOUNT_MAX_SIZE, warn);
+    let one: Awaited<ReturnType<typeof exportMount>>;
+    try {
+      one = await exportMount(store, m, opts.maxSize ?? DEFAULT_MOUNT_MAX_SIZE, warn);
+    } catch (e) {
+      // A shared cache another build writes meanwhile ("file changed while being archived"):
+      // that mount stays out of this export; the layers and other mounts still go.
+      if (e instanceof DrydockError && e.code === 'CANCELLED') throw e;
+      warn(`cache mount ${m.id} not exported: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
     if (!one) continue;
     out.mounts.push(one.mount);
     for (const d of one.layers) if (!seen.has(d.digest)) { seen.add(d.digest); out.layers.push(d); }
