@@ -5,9 +5,18 @@
  */
 import { writeSync } from 'node:fs';
 
+/**
+ * The reader went away (`drydock images | head`). A pipe says EPIPE; a socket, which is what
+ * Node's child_process makes for stdio 'pipe', may say ECONNRESET instead when the peer closed
+ * with data unread.
+ */
+function readerGone(code: string | undefined): boolean {
+  return code === 'EPIPE' || code === 'ECONNRESET';
+}
+
 /** `drydock images | head`: the reader went away; stop quietly, as other CLIs do. */
 function onStreamError(e: NodeJS.ErrnoException): void {
-  if (e.code === 'EPIPE') process.exit(0);
+  if (readerGone(e.code)) process.exit(0);
   throw e;
 }
 
@@ -44,7 +53,7 @@ export function writeStdout(text: string): void {
     while (buf.length > 0) buf = buf.subarray(writeSync(1, buf));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EPIPE') process.exit(0);
+    if (readerGone(code)) process.exit(0);
     if (code !== 'EAGAIN') throw e;
     process.stdout.write(buf);
   }
