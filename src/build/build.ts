@@ -113,6 +113,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       stages: allStages.flatMap((stages, k) => stages.map((s) => ({ ...shown(k, s.index, s.name), base: s.base.kind === 'image' ? s.base.ref : s.base.kind === 'stage' ? `stage ${shown(k, s.base.index, '').index}` : s.base.kind === 'named' ? `context ${s.base.name}` : 'scratch' }))),
     });
     const imageMemo = new Map();
+    const madeHere = new Set<import('../graph/index.js').CacheKey>();
     // The first failing platform stops the others; the build waits for all before cleaning up.
     const abort = new AbortController();
     const onAbort = () => abort.abort(opts.signal?.reason);
@@ -149,6 +150,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         },
         named,
         cacheMounts,
+        madeHere,
       }, signal).finally(() => named.release());
       await explainer.save();
 
@@ -175,6 +177,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const solved = settled.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof solvePlatform>>>).value);
     const first = solved[0]!;
 
+    // Imported cache layers are downloaded only now, for outputs that need their bytes (store/lazy.ts); a registry push mounts or fetches each itself.
+    const { materialize } = await import('../store/lazy.js');
+    if ((opts.outputs?.length ? opts.outputs : [{ type: 'image' }]).some((o) => o.type !== 'registry')) await materialize(store, solved.flatMap((s) => s.target.layers.map((l) => l.descriptor.digest)));
     const written = await exportOutputs({
       store, ws, config: first.config, layers: first.target.layers, tags: opts.tags ?? [], outputs: opts.outputs, emit,
       platform: !multi && first.t.explicit ? planPlatform(first.t) : undefined, builtLayers: first.built, signal: opts.signal,

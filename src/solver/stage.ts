@@ -67,6 +67,11 @@ export interface StageEnv {
   named?: NamedSources;
   /** Notes the cache mounts RUNs use and restores imported ones (src/cache/mounts). */
   cacheMounts?: CacheMountHooks;
+  /**
+   * Step keys this build has made (shared by a multi-platform build's platforms): --no-cache
+   * still reuses them, as BuildKit merges identical vertices within one build.
+   */
+  madeHere?: Set<CacheKey>;
 }
 
 export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageResult> {
@@ -106,7 +111,9 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
       const op = keyOp(step, env);
       const inputs = await keyInputs(step, env);
       const stepKey = cacheKey(link ? 'scratch' : key, step.op.kind, op, inputs);
-      let rec = stage.noCache ? undefined : await env.cache.get(stepKey);
+      // --no-cache ignores earlier builds' records, not the ones this build made (another platform's, a twin stage's).
+      const ignore = stage.noCache && !env.madeHere?.has(stepKey);
+      let rec = ignore ? undefined : await env.cache.get(stepKey);
       if (rec?.layer && !(await layerAvailable(env.ws.store, rec.layer))) rec = undefined;
       let hit = !!rec;
       if (env.explainer) {
@@ -121,13 +128,14 @@ export async function runStage(stage: SolveStage, env: StageEnv): Promise<StageR
       } else {
         // Another build of this store may be running the same step: the first runs it, the others take its record (not with --no-cache).
         const lookup = async () => {
-          const again = stage.noCache ? undefined : await env.cache.get(stepKey);
+          const again = stage.noCache && !env.madeHere?.has(stepKey) ? undefined : await env.cache.get(stepKey);
           return again?.layer && (await layerAvailable(env.ws.store, again.layer)) ? again : undefined;
         };
         const made = await env.cache.once(stepKey, lookup, async () => {
           const layer = await layerStep(env.ws, link ? [] : layers, (rootfs) => execute(step, rootfs, id, stage.index, env), stage.inImage === false ? 'snapshot' : 'gzip');
           return { key: stepKey, created: new Date().toISOString(), createdBy: step.createdBy, layer };
         });
+        env.madeHere?.add(stepKey);
         rec = made.record;
         if (!made.made) {
           hit = true;

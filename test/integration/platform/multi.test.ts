@@ -56,6 +56,17 @@ async function platformFiles(store: Store, target: Descriptor, p: FixturePlatfor
   return { dir, arch: img.config.architecture, variant: img.config.variant };
 }
 
+/** Instructions of the steps that ran (not cached), in the order they finished. */
+function executedSteps(events: BuildEvent[]): string[] {
+  const starts = new Map<string, string>();
+  const out: string[] = [];
+  for (const e of events) {
+    if (e.type === 'step-start') starts.set(e.step, e.instruction);
+    if (e.type === 'step-done' && !e.cached) out.push(starts.get(e.step)!);
+  }
+  return out;
+}
+
 function ok(r: { code: number; stdout: string; stderr: string }, what: string): void {
   assert.equal(r.code, 0, `${what}: ${r.stderr}${r.stdout}`);
 }
@@ -108,16 +119,21 @@ describe('a multi-platform build', () => {
   });
 
   it('runs the step every platform shares once, and each per-platform step once per platform', () => {
-    const starts = new Map<string, string>();
-    const executed: string[] = [];
-    for (const e of events) {
-      if (e.type === 'step-start') starts.set(e.step, e.instruction);
-      if (e.type === 'step-done' && !e.cached) executed.push(starts.get(e.step)!);
-    }
+    const executed = executedSteps(events);
     assert.equal(executed.filter((i) => i.startsWith('RUN echo shared-')).length, 1, executed.join('\n'));
     assert.equal(executed.filter((i) => i.includes('target.txt') && i.startsWith('RUN')).length, 3, executed.join('\n'));
     const names = events.find((e) => e.type === 'build-start')!;
     assert.ok(names.type === 'build-start' && names.stages.some((s) => s.name === 'linux/arm64 build'), JSON.stringify(names));
+  });
+
+  it('--no-cache runs every step again, the shared one still once', async () => {
+    const ev: BuildEvent[] = [];
+    const fresh = await tmpStoreRoot(); // its own store: the other tests compare digests with the cached build
+    await busyboxIndex(await openStore(fresh), PLATFORMS);
+    await build({ context: ctx, root: fresh, platform: PLATFORMS.join(','), noCache: true, tags: ['multi:nocache'], onEvent: (e) => ev.push(e) });
+    const executed = executedSteps(ev);
+    assert.equal(executed.filter((i) => i.startsWith('RUN echo shared-')).length, 1, executed.join('\n'));
+    assert.equal(executed.filter((i) => i.startsWith('RUN') && i.includes('target.txt')).length, 3, executed.join('\n'));
   });
 
   it('writes the index into -o type=oci and each platform under os_arch[_variant]/ for type=local', async () => {
