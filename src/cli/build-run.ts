@@ -93,7 +93,8 @@ export async function runBuild(contextArg: string, o: Record<string, unknown>, r
     if (o.iidfile) await writeFile(o.iidfile as string, result.imageId);
     if (o.metadataFile) {
       await writeFile(o.metadataFile as string, JSON.stringify({
-        'containerimage.config.digest': result.imageId,
+        // A multi-platform index has no one config, as BuildKit's exporter reports it.
+        ...(result.platforms ? {} : { 'containerimage.config.digest': result.imageId }),
         'containerimage.digest': result.manifestDigest,
         'image.name': result.refs.join(','),
         'drydock.sizes': result.report,

@@ -161,9 +161,14 @@ describe('a multi-platform build', () => {
     const r = await runDrydock(['images'], { root });
     ok(r, 'images');
     for (const p of PLATFORMS) assert.match(r.stdout, new RegExp(`^multi\\s+1\\s+.*${p.replace(/\//g, '\\/')}`, 'm'), r.stdout);
-    const again = await runDrydock(['build', '--platform', PLATFORMS.join(','), '-t', 'multi:2', ctx], { root });
+    const meta = join(out, 'meta.json');
+    const again = await runDrydock(['build', '--platform', PLATFORMS.join(','), '-t', 'multi:2', '--metadata-file', meta, '--iidfile', join(out, 'iid'), ctx], { root });
     ok(again, 'rebuild');
     assert.equal((await store.images.get('multi:2'))?.target.digest, result.manifestDigest);
+    const m = JSON.parse(await readFile(meta, 'utf8')) as Record<string, unknown>;
+    assert.equal(m['containerimage.digest'], result.manifestDigest);
+    assert.equal(m['containerimage.config.digest'], undefined, 'an index has no one config');
+    assert.equal(await readFile(join(out, 'iid'), 'utf8'), result.manifestDigest);
   });
 
   it('inspect lists the platforms and shows the one --platform names', async () => {
