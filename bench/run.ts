@@ -5,6 +5,7 @@
  *                                          [--big-mib 1024] [--files 20000] [--json FILE] [--keep]
  *                                          [--drydock CHECKOUT] [--settle drop|none]
  *   node --import tsx bench/run.ts --cache-mounts [--runs 3]   (bench/cache-mounts.ts)
+ *   node --import tsx bench/run.ts --rootless [--runs 3]       (bench/rootless.ts)
  *
  * Builds every scenario with both builders in the same run, interleaved run by run, and prints
  * the median wall time of each and the drydock/BuildKit ratio. Before a timed pair, both builders
@@ -38,10 +39,16 @@ const { values: args } = parseArgs({
     settle: { type: 'string' },
     // Cache mounts through a registry, two machines (bench/cache-mounts.ts, its own report).
     'cache-mounts': { type: 'boolean', default: false },
+    // drydock as root vs as a user (rootless) vs BuildKit (bench/rootless.ts).
+    rootless: { type: 'boolean', default: false },
   },
 });
 if (args['cache-mounts']) {
   await import('./cache-mounts.js');
+  process.exit(0);
+}
+if (args.rootless) {
+  await import('./rootless.js');
   process.exit(0);
 }
 
