@@ -61,7 +61,8 @@ async function exportMount(store: Store, m: UsedCacheMount, limit: number, warn:
     const memo = await ChunkMemo.open(join(dirname(m.dir), 'export-memo.json'));
     const chunks = await mapLimit(chunkEntries(listed.entries), 2, (c) => memo.blob(store, c));
     await memo.save(new Set(chunks.map((c) => c.digest)));
-    const index: MountIndex = { version: 1, id: m.id, name: m.name, root: { mode: root.mode & 0o7777, uid: root.uid, gid: root.gid }, chunks };
+    const dirTimes = Object.fromEntries(listed.entries.filter((e) => e.type === 'directory').map((e) => [e.path, Math.floor(e.st.mtimeMs / 1000)]));
+    const index: MountIndex = { version: 1, id: m.id, name: m.name, root: { mode: root.mode & 0o7777, uid: root.uid, gid: root.gid }, chunks, dirTimes };
     const idx = await store.content.writeBytes(JSON.stringify(index));
     // Kept as GC roots until the next export of this mount: "already present" for the next build.
     await store.lease(`cache-mount-${m.name}`, [idx.digest, ...chunks.map((c) => c.digest)]);

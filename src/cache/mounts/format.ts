@@ -32,6 +32,11 @@ export interface MountIndex {
   root: { mode: number; uid: number; gid: number };
   /** Each chunk: a gzipped tar of consecutive entries (by path), and the paths it holds. */
   chunks: Array<{ digest: Digest; size: number; bytes: number; paths: string[] }>;
+  /**
+   * Directories' mtimes (seconds), set again after the last chunk: a later chunk's files touch
+   * their parents, and the restored tree must pack into the same chunks on the next export.
+   */
+  dirTimes?: Record<string, number>;
 }
 
 export function chunkDescriptor(c: { digest: Digest; size: number }): Descriptor {

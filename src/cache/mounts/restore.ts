@@ -3,11 +3,11 @@
  * does not have yet (downloaded in parallel, digests verified), extracted in order with the one
  * safe extractor, so owners, modes, times and symlinks come back as they were.
  */
-import { chown, chmod, mkdir } from 'node:fs/promises';
+import { chown, chmod, lstat, mkdir, utimes } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Store } from '../../store/index.js';
 import type { Descriptor } from '../../image/oci.js';
-import { extractTar } from '../../archive/index.js';
+import { extractTar, secureJoin } from '../../archive/index.js';
 import { mapLimit } from '../../registry/util.js';
 import type { CacheSource } from '../source.js';
 import { chunkDescriptor, parseMountIndex } from './format.js';
@@ -28,6 +28,10 @@ export async function restoreMount(store: Store, index: Descriptor, source: Cach
     const src = store.content.createReadStream(c.digest);
     src.on('error', (e) => gz.destroy(e));
     await extractTar(src.pipe(gz), dest);
+  }
+  for (const [rel, t] of Object.entries(idx.dirTimes ?? {})) {
+    const p = await secureJoin(dest, rel);
+    if ((await lstat(p).catch(() => undefined))?.isDirectory()) await utimes(p, t, t);
   }
   await chown(dest, idx.root.uid, idx.root.gid);
   await chmod(dest, idx.root.mode);

@@ -98,9 +98,12 @@ test('registry: B restores only the cache id it mounts, with owners, modes and s
   const b = await machine();
   const mark = proxy.requests.length;
   const use = await contextDir({ Dockerfile: USE });
-  const built = await buildOn(b, use, { tags: ['use'], cacheFrom: [{ type: 'registry', ref }] });
+  // B exports what it restored (and only read): the same chunks, byte for byte, so none goes up again.
+  const built = await buildOn(b, use, { tags: ['use'], cacheFrom: [{ type: 'registry', ref }], cacheTo: [{ type: 'registry', ref: `${proxy.host}/app:cache-b`, mode: 'max', mounts: true }] });
   assert.deepEqual(warnings(built.events), []);
   assert.equal(await foundOn(b, 'use'), FOUND);
+  assert.deepEqual((await cacheMounts('app', 'cache-b')).get('deps'), deps);
+  assert.deepEqual(deps.chunks.filter((c) => uploaded(mark).has(c)), []);
   const gets = new Set(proxy.requests.slice(mark).filter((q) => q.method === 'GET').map((q) => q.path.split('/').pop()));
   assert.ok(gets.has(deps.index) && deps.chunks.every((c) => gets.has(c)), 'deps is restored from the registry');
   for (const d of [unused.index, ...unused.chunks]) assert.ok(!gets.has(d), `blob ${d} of the unused cache id was downloaded`);
