@@ -87,7 +87,7 @@ describe('a multi-platform build', () => {
     out = await mkdtemp(join(tmpdir(), 'drydock-out-'));
     result = await build({
       context: ctx, root, platform: PLATFORMS.join(','), tags: ['multi:1'], onEvent: (e) => events.push(e),
-      outputs: [{ type: 'image', attrs: {} }, { type: 'oci', dest: join(out, 'oci.tar'), attrs: {} }, { type: 'local', dest: join(out, 'local'), attrs: {} }],
+      outputs: [{ type: 'image', attrs: {} }, { type: 'oci', dest: join(out, 'oci.tar'), attrs: {} }, { type: 'local', dest: join(out, 'local'), attrs: {} }, { type: 'tar', dest: join(out, 'fs.tar'), attrs: {} }],
     });
   });
   after(async () => rm(out, { recursive: true, force: true }));
@@ -136,7 +136,7 @@ describe('a multi-platform build', () => {
     assert.equal(executed.filter((i) => i.startsWith('RUN') && i.includes('target.txt')).length, 3, executed.join('\n'));
   });
 
-  it('writes the index into -o type=oci and each platform under os_arch[_variant]/ for type=local', async () => {
+  it('writes the index into -o type=oci and each platform under os_arch[_variant]/ for type=local and type=tar', async () => {
     const x = await mkdtemp(join(tmpdir(), 'drydock-oci-'));
     try {
       const { execFileSync } = await import('node:child_process');
@@ -155,6 +155,9 @@ describe('a multi-platform build', () => {
     }
     assert.equal(await readFile(join(out, 'local/linux_arm_v7/target.txt'), 'utf8'), 'linux/arm/v7|linux|arm|v7|linux/amd64\n');
     assert.equal(await readFile(join(out, 'local/linux_arm64/target.txt'), 'utf8'), 'linux/arm64|linux|arm64||linux/amd64\n');
+    const { execFileSync } = await import('node:child_process');
+    const listing = execFileSync('tar', ['-tf', join(out, 'fs.tar')], { encoding: 'utf8' }).split('\n');
+    for (const dir of ['linux_amd64', 'linux_arm64', 'linux_arm_v7']) assert.ok(listing.includes(`${dir}/target.txt`), `${dir}/target.txt in ${listing.slice(0, 5).join(' ')}`);
   });
 
   it('drydock images lists each platform; a rebuild through the CLI is all cached and gives the same index', async () => {
