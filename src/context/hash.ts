@@ -18,11 +18,14 @@ import type { ContentCache } from './contents.js';
 import { HashMemo } from './memo.js';
 import { Walker, type WalkCounts } from './walk.js';
 
-/** An entry of a selection: its digest, or the lstat to read it with (a file the memo did not know). */
+/**
+ * An entry of a selection, by its path in the context (which sorts as its path below the
+ * selection does): its digest, or where and what to read (a file the memo did not know).
+ */
 interface Found {
-  abs: string;
-  sub: string;
+  rel: string;
   digest?: string;
+  abs?: string;
   st?: Stats;
 }
 
@@ -30,7 +33,7 @@ export interface HashOptions {
   followLinks?: boolean;
   exclude?: string[];
   parents?: boolean;
-  /** File for the stat-keyed digest memo (under the store's cache dir). */
+  /** The store's memo path: each context's memo is a file beside it (HashMemo.fileFor). */
   memoPath?: string;
 }
 
@@ -48,7 +51,7 @@ const CONCURRENCY = 4;
 const CHUNK = 1 << 16;
 
 export async function hashSources(ctx: BuildContext, sources: string[], opts: HashOptions = {}): Promise<HashResult> {
-  const memo = await HashMemo.load(opts.memoPath);
+  const memo = await HashMemo.load(opts.memoPath && HashMemo.fileFor(opts.memoPath, ctx.root));
   const exclude = opts.exclude?.length ? new PatternMatcher(opts.exclude) : undefined;
   const ignore = ctx.dockerignore.patterns.length ? asMatcher(ctx.dockerignore) : undefined;
   const followLinks = opts.followLinks ?? true;
@@ -65,31 +68,33 @@ export async function hashSources(ctx: BuildContext, sources: string[], opts: Ha
       const base = relUnder(ctx.root, start);
       const found: Found[] = [];
       // Only what must be read keeps its lstat: a 200,000-file walk holds paths and digests.
-      const onEntry = (abs: string, sub: string, st: Stats) => {
-        if (!st.isFile()) return void found.push({ abs, sub, digest: entryDigest(abs, st, undefined, headers) });
-        const slot = memo.find(abs, st);
-        if (slot < 0) return void found.push({ abs, sub, st });
+      // The memo is the context's own, keyed by path in the context.
+      const onEntry = (abs: string, rel: string, st: Stats) => {
+        if (!st.isFile()) return void found.push({ rel, digest: entryDigest(abs, st, undefined, headers) });
+        const slot = memo.find(rel, st);
+        if (slot < 0) return void found.push({ rel, abs, st });
         stats.memoHits++;
         let digest = memo.entryAt(slot, st);
         if (digest === undefined) {
           const content = memo.contentAt(slot);
-          memo.set(abs, st, content, (digest = entryDigest(abs, st, content)));
+          memo.set(rel, st, content, (digest = entryDigest(abs, st, content)));
         }
-        found.push({ abs, sub, digest });
+        found.push({ rel, digest });
       };
       await new Walker(onEntry, stats, pacer, { ignore, exclude, include: sel.include }, base).walk(start);
-      found.sort((a, b) => (a.sub < b.sub ? -1 : a.sub > b.sub ? 1 : 0));
+      found.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
       await digestContents(found.filter((f) => f.digest === undefined), memo, stats, pacer, ctx.contents);
       const h = createHash('sha256');
       let chunk = '';
+      const cut = base === '' ? 0 : base.length + 1;
       for (const f of found) {
         const d = f.digest!;
-        chunk += `${f.sub}\0${d}\n`;
+        chunk += `${f.rel === base ? '' : f.rel.slice(cut)}\0${d}\n`;
         if (chunk.length > CHUNK) {
           h.update(chunk);
           chunk = '';
         }
-        files.push({ path: f.sub === '' ? base || '.' : base === '' ? f.sub : `${base}/${f.sub}`, digest: d });
+        files.push({ path: f.rel || '.', digest: d });
       }
       h.update(chunk);
       top.update(`sel:${sel.path}\n${h.digest('hex')}\n`);
@@ -108,16 +113,16 @@ async function digestContents(todo: Found[], memo: HashMemo, stats: HashResult['
   const large: Found[] = [];
   const done = (f: Found, content: string) => {
     stats.read++;
-    f.digest = entryDigest(f.abs, f.st!, content);
-    memo.set(f.abs, f.st!, content, f.digest);
+    f.digest = entryDigest(f.abs!, f.st!, content);
+    memo.set(f.rel, f.st!, content, f.digest);
   };
   for (const f of todo) {
     const st = f.st!;
     // Small files in one synchronous read; kept for the COPY that may follow.
-    const data = st.size <= SMALL_FILE ? readWholeSync(f.abs, st.size) : undefined;
+    const data = st.size <= SMALL_FILE ? readWholeSync(f.abs!, st.size) : undefined;
     if (data) {
       done(f, createHash('sha256').update(data).digest('hex'));
-      contents?.put(f.abs, st, data);
+      contents?.put(f.abs!, st, data);
       const paused = pacer.pace();
       if (paused) await paused;
     } else large.push(f); // or it changed size since its lstat: the stream reads what is there now
@@ -127,7 +132,7 @@ async function digestContents(todo: Found[], memo: HashMemo, stats: HashResult['
     while (next < large.length) {
       const f = large[next++]!;
       const h = createHash('sha256');
-      for await (const chunk of createReadStream(f.abs)) h.update(chunk as Buffer);
+      for await (const chunk of createReadStream(f.abs!)) h.update(chunk as Buffer);
       done(f, h.digest('hex'));
     }
   };

@@ -8,21 +8,25 @@
  * One binary file, loaded with one read: a header, every entry's numbers as float64s, its two
  * digests as bytes, then the paths as one text split on NUL (a 20,000-entry memo loads in a few milliseconds,
  * where 20,000 JSON objects took ~50 ms and their garbage more). Written atomically (temp file +
- * rename) when something changed; shared in-process per file, so a build reads it once.
+ * rename) when something changed; shared in-process per file, so a build reads it once; one
+ * file per context directory (fileFor).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, type Stats } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
-const MAGIC = 'DDMEMO\x03\n';
+const MAGIC = 'DDMEMO\x04\n';
 const HEADER = 16; // magic, count (u32), path bytes (u32)
-/** Per entry: size, mtimeMs, ctimeMs, ino, mode, uid, gid (Stats' plain numbers). */
-const NUMS = 7;
+/** Per entry: size, mtimeMs, ctimeMs, ino, mode, uid, gid (Stats' plain numbers), when last used. */
+const NUMS = 8;
 /** Per entry: the content's sha256, then the entry's digest. */
 const DIGESTS = 64;
 
 // Linux file times come from a coarse clock (a jiffy, up to 10 ms); stay well clear of it.
 const RACY_MS = 50;
 const MAX_ENTRIES = 1_000_000;
+/** An entry no saving build has used for this long goes (a file deleted from the context). */
+const UNUSED_MS = 7 * 24 * 3600 * 1000;
 
 /** The fields of an lstat the memo keys on; fs.Stats has them all. */
 export type MemoStat = Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino' | 'mode' | 'uid' | 'gid'>;
@@ -32,6 +36,8 @@ export class HashMemo {
   hits = 0;
   misses = 0;
   private readonly index = new Map<string, number>();
+  /** 1 for each slot found or set in this process. */
+  private used: Uint8Array;
 
   private constructor(
     readonly file: string | undefined,
@@ -40,9 +46,19 @@ export class HashMemo {
     private readonly paths: string[],
   ) {
     for (let i = 0; i < paths.length; i++) this.index.set(paths[i]!, i);
+    this.used = new Uint8Array(nums.length / NUMS);
   }
 
   private static readonly open = new Map<string, Promise<HashMemo>>();
+
+  /**
+   * The memo file for the context at `root`, beside `base` (the store's memo path, its `.json`
+   * dropped): one per context, so a build loads only its own context's entries, and builds of
+   * different contexts never overwrite each other's.
+   */
+  static fileFor(base: string, root: string): string {
+    return path.join(base.replace(/\.json$/, ''), `${createHash('sha256').update(root).digest('hex').slice(0, 32)}.bin`);
+  }
 
   /** The memo stored at `file` (one shared instance per file in this process); in-memory only without a file. */
   static load(file?: string): Promise<HashMemo> {
@@ -59,27 +75,35 @@ export class HashMemo {
     return new HashMemo(file, new Float64Array(64 * NUMS), Buffer.alloc(64 * DIGESTS), []);
   }
 
+  /** Reads each part straight into the array that keeps it: no copy of a whole file in memory. */
   private static read(file: string): HashMemo {
-    let buf: Buffer;
+    let fd: number;
     try {
-      buf = readFileSync(file);
+      fd = openSync(file, 'r');
     } catch {
       return HashMemo.empty(file); // missing: start empty, it is only a cache
     }
-    if (buf.length < HEADER || buf.toString('latin1', 0, 8) !== MAGIC) return HashMemo.empty(file);
-    const count = buf.readUInt32LE(8);
-    const pathBytes = buf.readUInt32LE(12);
-    const numEnd = HEADER + count * NUMS * 8;
-    const digestEnd = numEnd + count * DIGESTS;
-    if (buf.length !== digestEnd + pathBytes) return HashMemo.empty(file); // damaged
-    const cap = Math.max(count, 64);
-    const nums = new Float64Array(cap * NUMS);
-    nums.set(new Float64Array(buf.buffer.slice(buf.byteOffset + HEADER, buf.byteOffset + numEnd)));
-    const digests = Buffer.alloc(cap * DIGESTS);
-    buf.copy(digests, 0, numEnd, digestEnd);
-    const paths = count ? buf.toString('utf8', digestEnd).split('\0') : [];
-    if (paths.length !== count) return HashMemo.empty(file);
-    return new HashMemo(file, nums, digests, paths);
+    try {
+      const size = fstatSync(fd).size;
+      const head = Buffer.alloc(HEADER);
+      if (size < HEADER || readSync(fd, head, 0, HEADER, 0) !== HEADER || head.toString('latin1', 0, 8) !== MAGIC) return HashMemo.empty(file);
+      const count = head.readUInt32LE(8);
+      const pathBytes = head.readUInt32LE(12);
+      if (count === 0 || size !== HEADER + count * (NUMS * 8 + DIGESTS) + pathBytes) return HashMemo.empty(file); // damaged
+      const nums = new Float64Array(count * NUMS);
+      const digests = Buffer.allocUnsafe(count * DIGESTS);
+      const text = Buffer.allocUnsafe(pathBytes);
+      let pos = HEADER;
+      for (const part of [new Uint8Array(nums.buffer), digests, text]) {
+        if (readSync(fd, part, 0, part.length, pos) !== part.length) return HashMemo.empty(file);
+        pos += part.length;
+      }
+      const paths = text.toString('utf8').split('\0');
+      if (paths.length !== count) return HashMemo.empty(file);
+      return new HashMemo(file, nums, digests, paths);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /**
@@ -93,6 +117,7 @@ export class HashMemo {
       const k = i * NUMS;
       if (n[k] === st.size && n[k + 1] === st.mtimeMs && n[k + 2] === st.ctimeMs && n[k + 3] === st.ino) {
         this.hits++;
+        this.used[i] = 1;
         return i;
       }
     }
@@ -126,12 +151,15 @@ export class HashMemo {
     if (i === undefined) {
       i = this.paths.length;
       if ((i + 1) * NUMS > this.nums.length) {
-        const nums = new Float64Array(this.nums.length * 2);
+        const nums = new Float64Array(Math.max(this.nums.length * 2, 64 * NUMS));
         nums.set(this.nums);
         this.nums = nums;
-        const digests = Buffer.alloc(this.digests.length * 2);
+        const digests = Buffer.alloc(nums.length / NUMS * DIGESTS);
         this.digests.copy(digests);
         this.digests = digests;
+        const used = new Uint8Array(nums.length / NUMS);
+        used.set(this.used);
+        this.used = used;
       }
       this.index.set(p, i);
       this.paths.push(p);
@@ -141,6 +169,7 @@ export class HashMemo {
     n[k] = st.size; n[k + 1] = st.mtimeMs; n[k + 2] = st.ctimeMs; n[k + 3] = st.ino;
     // without an entry digest, a mode that matches nothing
     n[k + 4] = entry === undefined ? -1 : st.mode; n[k + 5] = st.uid; n[k + 6] = st.gid;
+    this.used[i] = 1;
     this.digests.write(content, i * DIGESTS, 32, 'hex');
     if (entry !== undefined) this.digests.write(entry, i * DIGESTS + 32, 32, 'hex');
     this.dirty = true;
@@ -150,7 +179,12 @@ export class HashMemo {
     if (!this.file || !this.dirty) return;
     this.dirty = false;
     const live: number[] = [];
-    for (let i = 0; i < this.paths.length; i++) if (this.nums[i * NUMS]! >= 0) live.push(i);
+    const now = Date.now();
+    for (let i = 0; i < this.paths.length; i++) {
+      const k = i * NUMS;
+      if (this.used[i]) this.nums[k + 7] = now;
+      if (this.nums[k]! >= 0 && now - this.nums[k + 7]! < UNUSED_MS) live.push(i);
+    }
     if (live.length > MAX_ENTRIES) live.length = 0;
     const nums = new Float64Array(live.length * NUMS);
     const digests = Buffer.alloc(live.length * DIGESTS);
@@ -169,5 +203,16 @@ export class HashMemo {
     const tmp = `${this.file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     writeFileSync(tmp, Buffer.concat([head, Buffer.from(nums.buffer), digests, text]));
     renameSync(tmp, this.file);
+    pruneMemos(path.dirname(this.file));
   }
+}
+
+/** Contexts come and go (a tar context is a new directory each build): the least recently saved memos beyond this many are removed. */
+const MAX_MEMOS = 64;
+
+function pruneMemos(dir: string): void {
+  const names = readdirSync(dir).filter((n) => n.endsWith('.bin'));
+  if (names.length <= MAX_MEMOS) return;
+  const aged = names.map((n) => ({ n, t: statSync(path.join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.t - b.t);
+  for (const { n } of aged.slice(0, names.length - MAX_MEMOS)) rmSync(path.join(dir, n), { force: true });
 }

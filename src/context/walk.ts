@@ -11,8 +11,8 @@ import { globMatch } from '../fileop/glob.js';
 import type { PatternMatcher } from '../fileop/patterns.js';
 import type { Pacer } from '../util/sync-fs.js';
 
-/** Called for each entry the walk keeps: its host path, its path below the selection ('' for the selection itself), its lstat. */
-export type OnEntry = (abs: string, sub: string, st: Stats) => void;
+/** Called for each entry the walk keeps: its host path, its path relative to the context root, its lstat. */
+export type OnEntry = (abs: string, rel: string, st: Stats) => void;
 
 /** What the walk asked of the file system. */
 export interface WalkCounts {
@@ -49,36 +49,38 @@ export class Walker {
   /** Walks the selection at `abs` (already checked visible by selectSource). */
   async walk(abs: string): Promise<void> {
     const st = this.stat(abs);
-    this.onEntry(abs, '', st);
+    this.onEntry(abs, this.base, st);
     if (!st.isDirectory()) return;
     const { ignore, exclude } = this.f;
     const checkIgnore = !!ignore && (this.base === '' ? ignore.patterns.length > 0 : ignore.matches(this.base) || reachesBelow(ignore.patterns, this.base));
-    await this.dir(abs, '', { skipped: false, checkIgnore, checkExclude: !!exclude && exclude.patterns.length > 0 });
+    await this.dir(abs, this.base, '', { skipped: false, checkIgnore, checkExclude: !!exclude && exclude.patterns.length > 0 });
   }
 
-  private async dir(abs: string, sub: string, d: Dir): Promise<void> {
+  /** `rel`: the directory's path in the context; `sub`: below the selection (made only where a filter needs it). */
+  private async dir(abs: string, rel: string, sub: string, d: Dir): Promise<void> {
     const { ignore, exclude, include } = this.f;
     if (d.skipped && include && !include.mayMatchBelow(sub)) return;
     this.counts.readdir++;
+    const needSub = d.checkExclude || !!include;
     // in the directory's order: the caller sorts
     for (const n of readdirSync(abs)) {
       const paused = this.pacer.pace();
       if (paused) await paused;
       const cAbs = `${abs}/${n}`;
-      const cSub = sub === '' ? n : `${sub}/${n}`;
-      const rel = d.checkIgnore ? this.rel(cSub) : '';
+      const cRel = rel === '' ? n : `${rel}/${n}`;
+      const cSub = needSub ? (sub === '' ? n : `${sub}/${n}`) : '';
       const excluded = d.checkExclude && exclude!.matches(cSub);
-      const ignored = d.checkIgnore && ignore!.matches(rel);
+      const ignored = d.checkIgnore && ignore!.matches(cRel);
       // Hidden, and nothing below it can come back: not even looked at.
       if (excluded && !exclude!.mayReincludeBelow(cSub)) continue;
-      if (ignored && !ignore!.mayReincludeBelow(rel)) continue;
+      if (ignored && !ignore!.mayReincludeBelow(cRel)) continue;
       const skipped = excluded || ignored || (!!include && !include.matches(cSub));
       const st = this.stat(cAbs);
-      if (!skipped) this.onEntry(cAbs, cSub, st);
+      if (!skipped) this.onEntry(cAbs, cRel, st);
       if (!st.isDirectory()) continue;
-      await this.dir(cAbs, cSub, {
+      await this.dir(cAbs, cRel, cSub, {
         skipped,
-        checkIgnore: d.checkIgnore && (ignored || reachesBelow(ignore!.patterns, rel)),
+        checkIgnore: d.checkIgnore && (ignored || reachesBelow(ignore!.patterns, cRel)),
         checkExclude: d.checkExclude && (excluded || reachesBelow(exclude!.patterns, cSub)),
       });
     }
@@ -87,10 +89,6 @@ export class Walker {
   private stat(abs: string): Stats {
     this.counts.lstat++;
     return lstatSync(abs);
-  }
-
-  private rel(sub: string): string {
-    return this.base === '' ? sub : `${this.base}/${sub}`;
   }
 }
 

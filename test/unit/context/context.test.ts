@@ -7,7 +7,7 @@ import tar from 'tar-stream';
 import { Readable } from 'node:stream';
 import { access, chmod, lchown, mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openContext, hashSources, type BuildContext } from '../../../src/context/index.js';
+import { openContext, hashSources, HashMemo, type BuildContext } from '../../../src/context/index.js';
 import { makeTree, withTemp } from '../fileop/trees.js';
 
 test('openContext on a directory uses it in place and loads .dockerignore', () =>
@@ -116,7 +116,7 @@ test('hashSources memo: a second hashing of a 20,000-file tree reads no file con
     const memoPath = `${dir}/cache/context.memo.json`;
     const first = await hashSources(ctx, ['.'], { memoPath });
     assert.equal(first.stats.read, 20_000);
-    await access(memoPath);
+    await access(HashMemo.fileFor(memoPath, ctx.root)); // one memo file per context
     const second = await hashSources(ctx, ['.'], { memoPath });
     assert.equal(second.stats.read, 0);
     assert.equal(second.stats.memoHits, 20_000);

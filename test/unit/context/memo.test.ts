@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, lstatSync } from 'node:fs';
+import { copyFileSync, lstatSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { chmod, rename, utimes, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HashMemo, hashSources, openContext } from '../../../src/context/index.js';
@@ -51,16 +52,20 @@ test('the memo answers only for the same size, mtime, ctime and inode, and survi
     assert.equal(memo.entryAt(memo.find(f, { ...lstatSync(f), ctimeMs: before.ctimeMs }), lstatSync(f)), undefined);
   }));
 
-test('racy-clean: a file written just now is not memoised, and an edit that keeps size and mtime is seen (moby/moby#51518)', () =>
+test('racy-clean: a file with a time in the last 50 ms is not memoised, and an edit that keeps size and mtime is seen (moby/moby#51518)', () =>
   withTemp(async (dir) => {
     await writeFile(`${dir}/a.txt`, 'one');
     await utimes(`${dir}/a.txt`, 1_700_000_000, 1_700_000_000); // an old mtime: the ctime alone is recent
+    // a ctime (or mtime) within the window: not kept, whatever the timing of this test
+    const memo = await HashMemo.load();
+    const now = lstatSync(`${dir}/a.txt`);
+    memo.set(`${dir}/a.txt`, { ...now, ctimeMs: Date.now() - 10 }, D1, D2);
+    assert.equal(memo.find(`${dir}/a.txt`, { ...now, ctimeMs: Date.now() - 10 }), -1);
+    memo.set(`${dir}/a.txt`, { ...now, mtimeMs: Date.now() + 5000 }, D1, D2);
+    assert.equal(memo.find(`${dir}/a.txt`, { ...now, mtimeMs: Date.now() + 5000 }), -1, 'an mtime in the future');
     const ctx = await openContext({ dir });
     const memoPath = `${dir}/.memo`;
     const first = await hashSources(ctx, ['a.txt'], { memoPath });
-    const second = await hashSources(ctx, ['a.txt'], { memoPath });
-    assert.equal(second.stats.read, 1, 'too recent to memoise: read again');
-    assert.equal(second.digest, first.digest);
     await sleep(120);
     await hashSources(ctx, ['a.txt'], { memoPath });
     assert.equal((await hashSources(ctx, ['a.txt'], { memoPath })).stats.memoHits, 1);
@@ -72,4 +77,22 @@ test('racy-clean: a file written just now is not memoised, and an edit that keep
     const edited = await hashSources(ctx, ['a.txt'], { memoPath });
     assert.equal(edited.stats.read, 1);
     assert.notEqual(edited.digest, first.digest);
+  }));
+
+test('one memo file per context, the least recently saved beyond 64 removed', () =>
+  withTemp(async (dir) => {
+    const f = `${dir}/f`;
+    await writeFile(f, 'x');
+    await utimes(f, 1_700_000_000, 1_700_000_000);
+    await sleep(120);
+    const base = `${dir}/cache/context-memo.json`;
+    assert.notEqual(HashMemo.fileFor(base, '/a'), HashMemo.fileFor(base, '/b'));
+    for (let i = 0; i < 70; i++) {
+      const memo = await HashMemo.load(HashMemo.fileFor(base, `/ctx${i}`));
+      memo.set('f', lstatSync(f), D1, D2);
+      await memo.save();
+    }
+    const left = readdirSync(`${dir}/cache/context-memo`);
+    assert.equal(left.length, 64);
+    assert.ok(left.includes(path.basename(HashMemo.fileFor(base, '/ctx69'))), 'the newest is kept');
   }));
