@@ -262,13 +262,16 @@ function shorten(name: string): string {
   return name.length > 120 ? `${name.slice(0, 60)}…${name.slice(-40)}` : name;
 }
 
-/** Devices need root (an unprivileged extraction skips them, as rootless Docker does); false when skipped. */
+/**
+ * Devices need root of the host (an unprivileged or user-namespace extraction skips them, as
+ * rootless Docker and containerd's archive do); false when skipped.
+ */
 async function makeNode(path: string, h: TarHeader): Promise<boolean> {
   try {
     await hostCalls().mknod(path, h.type as 'char' | 'block' | 'fifo', h.devmajor ?? 0, h.devminor ?? 0);
     return true;
   } catch (e) {
-    if (process.getuid?.() === 0 || h.type === 'fifo') throw e;
+    if ((process.getuid?.() === 0 && !inUserNamespace()) || h.type === 'fifo') throw e;
     return false;
   }
 }

@@ -11,6 +11,7 @@
 import { entryPath } from './extract.js';
 import type { TarHeader } from './header.js';
 import { readTar } from './reader.js';
+import { inUserNamespace } from '../rootless/env.js';
 
 type Kind = 'dir' | 'symlink' | 'other';
 
@@ -20,7 +21,8 @@ const MAX_COMPONENT = 255;
 
 export class GnuGuard {
   private readonly kinds = new Map<string, Kind>();
-  private readonly root = process.getuid?.() === 0;
+  // Root of a user namespace (rootless) cannot make devices either.
+  private readonly root = process.getuid?.() === 0 && !inUserNamespace();
 
   constructor(private readonly dest: string) {}
 

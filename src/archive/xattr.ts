@@ -4,6 +4,7 @@
  */
 import { DrydockError } from '../util/errors.js';
 import { readXattrTree as readTree, writeXattr } from '../util/xattr.js';
+import { inUserNamespace } from '../rootless/env.js';
 
 /** Every file under `dir` that has xattrs (absolute path -> name -> value); `system.*` (ACLs) excluded. */
 export async function readXattrTree(dir: string): Promise<Map<string, Record<string, Buffer>>> {
@@ -20,8 +21,8 @@ export function setXattrs(path: string, xattrs: Record<string, Buffer>): void {
     try {
       writeXattr(path, k, v);
     } catch (e) {
-      // Unprivileged users cannot set security.* / trusted.*: skipped as tar does.
-      if (process.getuid?.() === 0 || !/^(security|trusted)\./.test(k)) {
+      // Unprivileged users (root of a user namespace too) cannot set trusted.*, nor some security.*: skipped as tar does.
+      if ((process.getuid?.() === 0 && !inUserNamespace()) || !/^(security|trusted)\./.test(k)) {
         throw new DrydockError('STORE', `cannot set xattr ${k} on ${path}: ${(e as Error).message}`);
       }
     }

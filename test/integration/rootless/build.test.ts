@@ -117,7 +117,7 @@ test('an id beyond the subordinate range is refused by name, with the range', { 
   assert.match(run2.stderr, /^error: Dockerfile.user:3: USER 99999: uid 99999 is beyond/);
 });
 
-test('the seed example (examples/go-hello), multi- and single-stage: built and run by the user, the same image as root', { skip }, async () => {
+test('the seed example (examples/go-hello), multi- and single-stage: built and run by the user, the the RUN over it sees only the FIFO', { skip }, async () => {
   const roots = await stores('busybox', 'golang');
   const ctx = path.join(repoRoot, 'examples/go-hello');
   const multi = await bothBuild(['-t', 'go-hello:multi', '.'], roots, ctx);
@@ -189,4 +189,22 @@ test('SIGTERM cancels a rootless build at once: forwarded into the namespace, th
   assert.match(r.stderr, /build cancelled/);
   const left = await run('pgrep', ['-u', String(user.uid), '-f', 'sleep 120']).then((o) => o.stdout, () => '');
   assert.equal(left, '');
+});
+
+test('a base image with device nodes: unpacked without them as the user (as rootless Docker does), the RUN over it sees only the FIFO', { skip }, async () => {
+  const roots = await stores('busybox');
+  const base = await context({ Dockerfile: 'FROM busybox:latest\nRUN mkdir /devs && mknod /devs/null c 1 3 && mknod /devs/loop b 7 0 && mkfifo /devs/fifo\n' });
+  const made = await runDrydock(['--root', roots.rootRoot, 'build', '-q', '-t', 'with-devs:1', '.'], { cwd: base, env: EPOCH });
+  assert.equal(made.code, 0, made.stderr);
+  const tar = path.join(work, 'with-devs.tar');
+  assert.equal((await runDrydock(['--root', roots.rootRoot, 'save', '-o', tar, 'with-devs:1'])).code, 0);
+  await chmod(tar, 0o644);
+  const load = await user.runAs(['--root', roots.userRoot, 'load', '-i', tar]);
+  assert.equal(load.code, 0, load.stderr);
+  const ctx = await context({ Dockerfile: 'FROM with-devs:1\nRUN ls /devs > /listed\n' });
+  const ids = await bothBuild(['.'], roots, ctx);
+  // The RUN saw no devices as the user (only the FIFO), so its layer differs from root's.
+  assert.notEqual(ids.rootless, ids.root);
+  const seen = await user.runAs(['--root', roots.userRoot, 'run', 'with-devs:1', 'ls', '/devs']);
+  assert.equal(seen.stdout, 'fifo\n', seen.stderr);
 });
