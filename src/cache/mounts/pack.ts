@@ -50,6 +50,11 @@ export class ChunkMemo {
     return { digest: b.digest, size: b.size, bytes, paths: chunk.map((e) => e.path) };
   }
 
+  /** Notes that `chunk`'s files, as they are, pack into `blob` (a restore extracted them from it). */
+  set(chunk: MountEntry[], blob: { digest: Digest; size: number }): void {
+    this.map[chunkFingerprint(chunk)] = { digest: blob.digest, size: blob.size };
+  }
+
   /** Keeps only `fingerprints` of this export (the memo does not grow without end). */
   async save(keep: Set<Digest>): Promise<void> {
     const out = Object.fromEntries(Object.entries(this.map).filter(([, b]) => keep.has(b.digest)));

@@ -4,13 +4,16 @@
  * safe extractor, so owners, modes, times and symlinks come back as they were.
  */
 import { chown, chmod, lstat, mkdir, utimes } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Store } from '../../store/index.js';
 import type { Descriptor } from '../../image/oci.js';
 import { extractTar, secureJoin } from '../../archive/index.js';
 import { mapLimit } from '../../registry/util.js';
 import type { CacheSource } from '../source.js';
-import { chunkDescriptor, parseMountIndex } from './format.js';
+import { chunkDescriptor, parseMountIndex, type MountIndex } from './format.js';
+import { ChunkMemo } from './pack.js';
+import { chunkEntries, listMount } from './walk.js';
 
 export async function restoreMount(store: Store, index: Descriptor, source: CacheSource, dest: string): Promise<{ chunks: number; fetched: number }> {
   const what = `${source.name}: cache mount`;
@@ -35,6 +38,23 @@ export async function restoreMount(store: Store, index: Descriptor, source: Cach
   }
   await chown(dest, idx.root.uid, idx.root.gid);
   await chmod(dest, idx.root.mode);
+  await seedMemo(dest, idx);
   await store.lease(`cache-mount-${idx.name}`, [index.digest, ...idx.chunks.map((c) => c.digest)]);
   return { chunks: idx.chunks.length, fetched };
+}
+
+/**
+ * The restored files pack into the chunks they came from: noted in the export memo, so this
+ * machine's next export packs only the chunks its RUNs changed (checked: same boundaries, same paths).
+ */
+async function seedMemo(dest: string, idx: MountIndex): Promise<void> {
+  const listed = await listMount(dest, Infinity);
+  if ('over' in listed) return;
+  const chunks = chunkEntries(listed.entries);
+  const same = chunks.length === idx.chunks.length
+    && chunks.every((c, i) => c.length === idx.chunks[i]!.paths.length && c.every((e, j) => e.path === idx.chunks[i]!.paths[j]));
+  if (!same) return;
+  const memo = await ChunkMemo.open(join(dirname(dest), 'export-memo.json'));
+  chunks.forEach((c, i) => memo.set(c, idx.chunks[i]!));
+  await memo.save(new Set(idx.chunks.map((c) => c.digest)));
 }

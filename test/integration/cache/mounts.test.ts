@@ -169,7 +169,12 @@ test('type=local: another machine finds the files; the unused cache id is not co
   const unused = config.mounts.find((m: { id: string }) => m.id === 'unused');
   const store = await openStore(b);
   assert.equal(await store.content.has(unused.index), false);
-  assert.equal(await store.content.has(config.mounts.find((m: { id: string }) => m.id === 'deps').index), true);
+  const deps = config.mounts.find((m: { id: string }) => m.id === 'deps');
+  assert.equal(await store.content.has(deps.index), true);
+  // The restored files are known to pack into the chunks they came from: B's next export packs only what its RUNs change.
+  const chunks = JSON.parse(await readFile(join(dest, 'blobs/sha256', deps.index.slice(7)), 'utf8')).chunks.map((c: { digest: string }) => c.digest);
+  const memo = JSON.parse(await readFile(join(b, 'cache/mounts', deps.name, 'export-memo.json'), 'utf8'));
+  assert.deepEqual(Object.values(memo).map((x: any) => x.digest).sort(), [...chunks].sort());
 });
 
 test('a mount over mounts-max-size is left out with a warning', async () => {
