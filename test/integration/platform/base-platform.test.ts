@@ -14,7 +14,7 @@ import { resolveImage } from '../../../src/image/resolve.js';
 import { hostPlatform, type Index } from '../../../src/image/oci.js';
 import { runDrydock } from '../../helpers/cli.js';
 import { startRegistry, type RegistryFixture } from '../../helpers/registry.js';
-import { pushBusyboxIndex, fixturePlatform } from '../../helpers/platform-fixtures.js';
+import { busyboxIndex, pushBusyboxIndex, fixturePlatform } from '../../helpers/platform-fixtures.js';
 import { removeTmpStoreRoots, tmpStoreRoot } from '../../helpers/store.js';
 import { contextDir, imageFiles, storeWith } from '../build/util.js';
 
@@ -50,6 +50,27 @@ describe('a stage on $BUILDPLATFORM in a foreign build', () => {
       await img.cleanup();
     }
     void store;
+  });
+});
+
+describe('a stage on another platform in a host build', () => {
+  it('resolves its base from the local index for its own platform, and COPY --from takes its files', async () => {
+    const root = await tmpStoreRoot();
+    const store = await openStore(root);
+    await busyboxIndex(store, ['linux/amd64', 'linux/arm64']);
+    const ctx = await contextDir({
+      Dockerfile: 'FROM --platform=linux/arm64 busybox AS arm\nFROM busybox\nCOPY --from=arm /bin/busybox /arm-busybox\nRUN uname -m > /host\n',
+    });
+    ok(await runDrydock(['build', '-t', 'mixed:1', ctx], { root }), 'build');
+    const img = await imageFiles(store, 'mixed:1');
+    try {
+      assert.equal(img.config.architecture, 'amd64');
+      assert.equal(await readFile(join(img.dir, 'host'), 'utf8'), 'x86_64\n');
+      const elf = await readFile(join(img.dir, 'arm-busybox'));
+      assert.equal(elf.readUInt16LE(18), 183, 'the arm64 busybox (ELF machine AArch64)');
+    } finally {
+      await img.cleanup();
+    }
   });
 });
 
