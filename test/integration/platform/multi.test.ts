@@ -204,6 +204,13 @@ describe('a multi-platform build', () => {
     assert.equal(r.stdout, 'aarch64\nlinux/arm64|linux|arm64||linux/amd64\n');
   });
 
+  it('--annotation index: goes on the index, manifest: on each platform\'s manifest', async () => {
+    ok(await runDrydock(['build', '--platform', PLATFORMS.join(','), '-t', 'ann:1', '--annotation', 'index:org.example.i=idx', '--annotation', 'org.example.m=man', ctx], { root }), 'annotations');
+    const index = await store.content.readJSON<Index>((await store.images.get('ann:1'))!.target.digest);
+    assert.deepEqual(index.annotations, { 'org.example.i': 'idx' });
+    for (const m of index.manifests) assert.deepEqual((await store.content.readJSON<Manifest>(m.digest)).annotations, { 'org.example.m': 'man' });
+  });
+
   it('-o type=docker writes one platform: platform= or the host', async () => {
     for (const [attr, arch] of [['platform=linux/arm64,', 'arm64'], ['', 'amd64']] as const) {
       const dest = join(out, `docker-${arch}.tar`);
