@@ -8,6 +8,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
+import { materialize } from '../store/lazy.js';
 import type { Store } from '../store/index.js';
 import { isIndexMediaType, MediaType, type Descriptor, type Index, type Manifest, type Platform } from '../image/oci.js';
 import { digestHex, sha256 } from '../image/digest.js';
@@ -31,6 +32,7 @@ export async function writeLayout(store: Store, root: Descriptor, dir: string, t
     for (const b of tree.blobs) {
       const path = join(blobDir, digestHex(b.digest));
       if ((await stat(path).catch(() => undefined))?.size === b.size) continue;
+      await materialize(store, [b.digest]); // an imported cache's layer, not downloaded yet
       const tmp = `${path}.tmp-${process.pid}`;
       await pipeline(store.content.createReadStream(b.digest), createWriteStream(tmp)).catch(async (e) => {
         await rm(tmp, { force: true });
@@ -80,6 +82,7 @@ export async function loadLocalCache(dir: string, tag = 'latest', platform: Plat
     async fetch(layer, store) {
       await store.content.writeStream(createReadStream(blobPath(dir, layer)), { digest: layer.digest, size: layer.size });
     },
+    has: (layer) => stat(blobPath(dir, layer)).then(() => true, () => false),
   };
 }
 

@@ -65,13 +65,15 @@ export async function loadRegistryCache(store: Store, ref: string, platform: Pla
   const fetch = async (layer: Descriptor, s: Store) => {
     await s.content.writeStream(await t.client.getBlob(t.repo, layer.digest), { digest: layer.digest, size: layer.size });
   };
+  // Layers are fetched lazily (cache/source.ts): a HEAD says at lookup whether one still can be.
+  const lazy = { fetch, has: async (l: Descriptor) => (await t.client.blobExists(t.repo, l.digest)) !== undefined, location: { host: t.client.host, repo: t.repo } };
   if (m.config.mediaType === CACHE_CONFIG_MEDIA_TYPE) {
     const byDigest = new Map(m.layers.map((l) => [l.digest, l]));
     const cfg = parseJSON(configBytes, name);
     const records = readRecords(cfg, (l) => (l.digest ? byDigest.get(l.digest) : undefined), name);
-    return { name, records, fetch, mounts: readMounts(cfg, byDigest, name) };
+    return { name, records, ...lazy, mounts: readMounts(cfg, byDigest, name) };
   }
-  return { name, records: inlineRecords(parseJSON<ImageConfig>(configBytes, name), m, name), fetch };
+  return { name, records: inlineRecords(parseJSON<ImageConfig>(configBytes, name), m, name), ...lazy };
 }
 
 async function readBlob(t: RemoteTarget, d: Descriptor): Promise<Buffer> {

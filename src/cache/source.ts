@@ -1,7 +1,8 @@
 /**
  * Imported caches behind the StepCache interface: a lookup tries the local records first, then
- * the imported ones; an imported hit has its layer blob copied into the content store on first
- * use (only the steps that actually hit are downloaded) and becomes a local record.
+ * the imported ones; an imported hit becomes a local record, and its layer blob is offered to
+ * the store (store/lazy.ts), downloaded only when a later step, an output or an export needs
+ * its bytes: the builder stage of a cached multi-stage build is never downloaded.
  */
 import type { Descriptor, Digest } from '../image/oci.js';
 import type { CacheKey, CacheRecord } from '../graph/index.js';
@@ -9,6 +10,7 @@ import { layerAvailable } from '../solver/workspace.js';
 import type { Store } from '../store/index.js';
 import { StepCache } from '../solver/cache.js';
 import { DrydockError } from '../util/errors.js';
+import { offerBlob, offeredBlob } from '../store/lazy.js';
 import type { ExportedMount } from './mounts/format.js';
 
 /** A cache read from somewhere: its records, and a way to get their layer blobs. */
@@ -18,13 +20,17 @@ export interface CacheSource {
   records: CacheRecord[];
   /** Copies a layer blob into the store (digest verified). */
   fetch(layer: Descriptor, store: Store): Promise<void>;
+  /** Whether it can still deliver a blob (a registry's HEAD): one it cannot is a miss, never a failed build. */
+  has?(layer: Descriptor): Promise<boolean>;
+  /** The registry repository it is in: a push to that registry mounts its blobs (registry/push.ts). */
+  location?: { host: string; repo: string };
   /** Cache mounts it holds (src/cache/mounts), restored only when a RUN mounts them. */
   mounts?: Array<{ mount: ExportedMount; index: Descriptor }>;
 }
 
 export class ImportingStepCache extends StepCache {
   private readonly remote = new Map<CacheKey, { rec: CacheRecord; source: CacheSource }>();
-  private readonly fetching = new Map<Digest, Promise<void>>();
+  private readonly checked = new Map<Digest, Promise<boolean>>();
 
   constructor(private readonly store: Store, readonly sources: CacheSource[], private readonly warn: (message: string) => void = () => {}) {
     super(store.root, store);
@@ -49,28 +55,28 @@ export class ImportingStepCache extends StepCache {
     if (local && (!local.layer || (await layerAvailable(this.store, local.layer)))) return local;
     const hit = this.remote.get(key);
     if (!hit) return local;
-    if (hit.rec.layer) {
+    const layer = hit.rec.layer?.descriptor;
+    if (layer && !(await this.store.content.has(layer.digest)) && !offeredBlob(this.store, layer.digest)) {
       try {
-        await this.blob(hit.rec.layer.descriptor, hit.source);
+        if (!(await this.deliverable(layer, hit.source))) throw new DrydockError('NOT_FOUND', `blob ${layer.digest} is gone`);
       } catch (e) {
         // A cache that cannot deliver is a miss, never a failed build.
         this.warn(`cache import from ${hit.source.name}: ${e instanceof DrydockError ? e.message : String(e)}; running the step instead`);
         this.remote.delete(key);
         return local;
       }
+      const source = hit.source;
+      offerBlob(this.store, layer.digest, { fetch: () => source.fetch(layer, this.store), ...(source.location ? { from: source.location } : {}) });
     }
     const { trace: _trace, ...rec } = hit.rec; // the trace is for --explain (kept in cache/traces), not the step cache
     await this.put(rec);
     return rec;
   }
 
-  private blob(d: Descriptor, source: CacheSource): Promise<void> {
-    let p = this.fetching.get(d.digest);
-    if (!p) {
-      p = this.store.content.has(d.digest).then((has) => (has ? undefined : source.fetch(d, this.store)));
-      p.catch(() => this.fetching.delete(d.digest));
-      this.fetching.set(d.digest, p);
-    }
+  private deliverable(d: Descriptor, source: CacheSource): Promise<boolean> {
+    if (!source.has) return Promise.resolve(true);
+    let p = this.checked.get(d.digest);
+    if (!p) this.checked.set(d.digest, (p = source.has(d)));
     return p;
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DrydockError } from '../util/errors.js';
 import type { Store } from '../store/index.js';
 import { HashingStream } from './digest.js';
+import { materialize } from '../store/lazy.js';
 import { compressor, decompressor, through } from './compression.js';
 import { MediaType, layerCompression, type Compression, type Descriptor, type Digest } from './oci.js';
 
@@ -71,6 +72,7 @@ export async function recompressLayer(store: Store, d: Descriptor, to: Compressi
     const known = JSON.parse(await readFile(memo, 'utf8')) as { digest: Digest; size: number };
     if (await store.content.has(known.digest)) return { mediaType: layerMediaType(to, style), digest: known.digest, size: known.size };
   } catch { /* not converted yet */ }
+  await materialize(store, [d.digest]);
   const { digest, size } = await store.content.writeStream(through(decompress(store.content.createReadStream(d.digest), from), compressor(to, level)));
   await mkdir(join(memo, '..'), { recursive: true });
   const tmp = `${memo}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;

@@ -16,6 +16,7 @@ import { endpointsFor } from './endpoint.js';
 import { endpointOptions } from './settings.js';
 import type { PushOptions, TransferEvent } from './types.js';
 import { mapLimit, withContext } from './util.js';
+import { materialize, offeredBlob } from '../store/lazy.js';
 
 interface PushPlan {
   /** Manifests to send by digest before the top one (children of an index). */
@@ -94,7 +95,9 @@ export async function pushBlobs(store: Store, client: RegistryClient, to: { doma
   const emit = (e: Omit<TransferEvent, 'direction'>) => opts.onProgress?.({ direction: 'push', ...e });
   const mounts = opts.mountFrom ? undefined : await mountSources(store, to.domain, repo);
   await mapLimit(blobs, opts.concurrency ?? 5, async (d) => {
-    const from = opts.mountFrom ?? [...new Set([...(mounts?.get(d.digest) ?? []), ...(await pushedTo(store.root, client.host, d.digest))])];
+    // An imported cache's layer not downloaded yet: mounted from the cache's repository when it is on this registry.
+    const offer = offeredBlob(store, d.digest)?.from;
+    const from = opts.mountFrom ?? [...new Set([...(mounts?.get(d.digest) ?? []), ...(await pushedTo(store.root, client.host, d.digest)), ...(offer?.host === client.host ? [offer.repo] : [])])];
     await pushBlob(client, store, repo, d, from, opts, emit);
     await notePushed(store.root, client.host, repo, d.digest);
   });
@@ -168,6 +171,7 @@ async function pushBlob(
       return;
     }
   }
+  await materialize(store, [d.digest]);
   const size = await store.content.size(d.digest);
   if (size === undefined) throw new DrydockError('NOT_FOUND', `blob ${d.digest} is not in the store (image content is incomplete)`);
   if (size !== d.size) throw new DrydockError('DIGEST', `blob ${d.digest} in the store is ${size} bytes, the manifest says ${d.size}`);

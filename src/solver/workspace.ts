@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { resolveImage } from '../image/resolve.js';
 import { hasUnpackedLayer } from '../snapshot/store.js';
 import { DrydockError } from '../util/errors.js';
+import { materialize, offeredBlob } from '../store/lazy.js';
 import { openLayerTar, writeLayer } from '../image/layer.js';
 import { LayerSizes, teeMeasure } from './layer-size.js';
 
@@ -25,6 +26,7 @@ export async function ensureLayers(ws: Workspace, layers: LayerRef[]): Promise<v
   for (const l of layers) {
     if (await ws.snapshotter.hasLayer(l.diffID)) continue;
     if (isSnapshotLayer(l.descriptor)) throw new DrydockError('STORE', `layer ${l.diffID} is no longer in the store (pruned?)`);
+    await materialize(ws.store, [l.descriptor.digest]); // an imported cache's layer: its bytes are needed now
     await ws.snapshotter.ensureLayer(l.diffID, () => {
       const { stream, size } = teeMeasure(openLayerTar(ws.store, l.descriptor, l.diffID));
       size.then((n) => ws.sizes.set(l.diffID, n)).catch(() => { /* size stays unknown */ });
@@ -57,9 +59,10 @@ export async function viewLayers(ws: Workspace, layers: LayerRef[]) {
   return ws.snapshotter.view(layers.map((l) => l.diffID));
 }
 
-/** Whether a cache record's layer can still be used: its blob, or for a snapshot layer its snapshot, is in the store. */
-export function layerAvailable(store: Store, l: LayerRef): Promise<boolean> {
-  return isSnapshotLayer(l.descriptor) ? hasUnpackedLayer(store.root, l.diffID) : store.content.has(l.descriptor.digest);
+/** Whether a cache record's layer can still be used: its blob (or an imported cache's offer of it), or for a snapshot layer its snapshot, is in the store. */
+export async function layerAvailable(store: Store, l: LayerRef): Promise<boolean> {
+  if (isSnapshotLayer(l.descriptor)) return hasUnpackedLayer(store.root, l.diffID);
+  return !!offeredBlob(store, l.descriptor.digest) || store.content.has(l.descriptor.digest);
 }
 
 /**
@@ -99,6 +102,7 @@ export async function layerSize(ws: Workspace, l: LayerRef): Promise<number> {
   if (l.size !== undefined) return l.size;
   const known = await ws.sizes.get(l.diffID);
   if (known !== undefined) return known;
+  if (!isSnapshotLayer(l.descriptor)) await materialize(ws.store, [l.descriptor.digest]);
   const { stream, size } = teeMeasure(isSnapshotLayer(l.descriptor) ? ws.snapshotter.layerTar(l.diffID) : openLayerTar(ws.store, l.descriptor));
   stream.resume();
   const n = await size;

@@ -8,6 +8,7 @@ import { MediaType, type Descriptor } from '../../../src/image/oci.js';
 import type { CacheRecord } from '../../../src/graph/index.js';
 import { StepCache } from '../../../src/solver/cache.js';
 import { removeTmpStoreRoots, tmpStoreRoot } from '../../helpers/store.js';
+import { materialize, offeredBlob } from '../../../src/store/lazy.js';
 
 after(removeTmpStoreRoots);
 
@@ -22,6 +23,9 @@ function memorySource(blobs: Map<string, Buffer>, records: CacheRecord[], name =
       if (!b) throw new Error(`gone: ${layer.digest}`);
       await store.content.writeStream(Readable.from([b]), { digest: layer.digest, size: layer.size });
     },
+    async has(layer: Descriptor) {
+      return blobs.has(layer.digest);
+    },
   };
 }
 
@@ -31,7 +35,7 @@ function record(name: string, blob?: Buffer): CacheRecord {
   return rec;
 }
 
-test('imported records are used on a hit only: their blob is fetched then, once, and the record becomes local', async () => {
+test('imported records are used on a hit only: the record becomes local, its blob is offered and fetched once, when its bytes are needed', async () => {
   const store = await openStore(await tmpStoreRoot());
   const blobA = Buffer.from('layer a');
   const blobB = Buffer.from('layer b');
@@ -45,7 +49,11 @@ test('imported records are used on a hit only: their blob is fetched then, once,
   const [hit1, hit2] = await Promise.all([cache.get(a.key), cache.get(a.key)]);
   assert.deepEqual(hit1, a);
   assert.deepEqual(hit2, a);
-  assert.deepEqual(src.fetched, [a.layer!.descriptor.digest], 'fetched once, and only what was asked for');
+  assert.deepEqual(src.fetched, [], 'a hit downloads nothing');
+  assert.ok(offeredBlob(store, a.layer!.descriptor.digest));
+  assert.equal(offeredBlob(store, b.layer!.descriptor.digest), undefined, 'only what was asked for is offered');
+  await Promise.all([materialize(store, [a.layer!.descriptor.digest]), materialize(store, [a.layer!.descriptor.digest])]);
+  assert.deepEqual(src.fetched, [a.layer!.descriptor.digest], 'fetched once, when needed');
   assert.ok(await store.content.has(a.layer!.descriptor.digest));
   assert.deepEqual(await new StepCache(store.root, store).get(a.key), a, 'now a local record');
 
