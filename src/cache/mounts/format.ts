@@ -64,8 +64,11 @@ export function parseMountIndex(bytes: Buffer, what: string): MountIndex {
   } catch {
     throw new DrydockError('FORMAT', `${what}: mount index is not JSON`);
   }
-  const ok = x && x.version === 1 && x.root && Array.isArray(x.chunks)
-    && x.chunks.every((c) => c && isDigest(c.digest) && Number.isInteger(c.size) && Array.isArray(c.paths));
+  // The name becomes a lease's file name: only what cacheMount makes (32 hex digits).
+  const ok = x && x.version === 1 && typeof x.name === 'string' && /^[0-9a-f]{32}$/.test(x.name)
+    && x.root && [x.root.mode, x.root.uid, x.root.gid].every(Number.isInteger) && Array.isArray(x.chunks)
+    && x.chunks.every((c) => c && isDigest(c.digest) && Number.isInteger(c.size) && Array.isArray(c.paths) && c.paths.every((p) => typeof p === 'string'))
+    && (x.dirTimes === undefined || (typeof x.dirTimes === 'object' && Object.values(x.dirTimes).every(Number.isFinite)));
   if (!ok) throw new DrydockError('FORMAT', `${what}: malformed mount index`);
   return x as MountIndex;
 }

@@ -25,6 +25,8 @@ export async function restoreMount(store: Store, index: Descriptor, source: Cach
     await source.fetch(chunkDescriptor(c), store);
     fetched++;
   });
+  // GC roots before anything else runs: the blobs stay for the next restore or export
+  await store.lease(`cache-mount-${idx.name}`, [index.digest, ...idx.chunks.map((c) => c.digest)]);
   await mkdir(dest);
   for (const c of idx.chunks) {
     const gz = createGunzip({ chunkSize: 1 << 20 });
@@ -39,7 +41,6 @@ export async function restoreMount(store: Store, index: Descriptor, source: Cach
   await chown(dest, idx.root.uid, idx.root.gid);
   await chmod(dest, idx.root.mode);
   await seedMemo(dest, idx);
-  await store.lease(`cache-mount-${idx.name}`, [index.digest, ...idx.chunks.map((c) => c.digest)]);
   return { chunks: idx.chunks.length, fetched };
 }
 
