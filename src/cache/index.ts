@@ -4,6 +4,7 @@
  * `exportCaches` sends the records a build used (mode=min: the final image's stages, max: all)
  * and their layers to --cache-to destinations; `applyInlineCache` embeds them in the image config.
  * Keys depend only on content, so a record made on one machine is valid on any other.
+ * `mounts/`: RUN --mount=type=cache contents exported with `mounts=` and restored lazily.
  */
 export { parseCacheSpec, parseCompressionAttrs, type CacheSpec, type CacheLocation, type CacheExportTuning, type CacheMode, type CacheDirection } from './spec.js';
 export { openBuildCache, openCacheMounts, loadCacheSource, type CacheImportContext } from './import.js';
