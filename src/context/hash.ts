@@ -51,57 +51,79 @@ const CONCURRENCY = 4;
 const CHUNK = 1 << 16;
 
 export async function hashSources(ctx: BuildContext, sources: string[], opts: HashOptions = {}): Promise<HashResult> {
-  const memo = await HashMemo.load(opts.memoPath && HashMemo.fileFor(opts.memoPath, ctx.root));
-  const exclude = opts.exclude?.length ? new PatternMatcher(opts.exclude) : undefined;
   const ignore = ctx.dockerignore.patterns.length ? asMatcher(ctx.dockerignore) : undefined;
+  const run: HashRun = {
+    ctx,
+    memo: await HashMemo.load(opts.memoPath && HashMemo.fileFor(opts.memoPath, ctx.root)),
+    ignore,
+    exclude: opts.exclude?.length ? new PatternMatcher(opts.exclude) : undefined,
+    stats: { read: 0, memoHits: 0, lstat: 0, readdir: 0 },
+    files: [],
+    pacer: new Pacer(),
+    headers: new Map(),
+  };
   const followLinks = opts.followLinks ?? true;
-  const stats: HashResult['stats'] = { read: 0, memoHits: 0, lstat: 0, readdir: 0 };
   const top = createHash('sha256');
-  const files: HashResult['files'] = [];
-  const pacer = new Pacer();
-  const headers = new Map<string, string>();
   for (const source of sources) {
     top.update(`src:${source}\n`);
     const selections = await selectSource(ctx.root, source, { ignore, followLinks, parents: opts.parents });
     for (const sel of selections) {
       const start = await secureJoin(ctx.root, sel.path, { followLast: followLinks });
-      const base = relUnder(ctx.root, start);
-      const found: Found[] = [];
-      // Only what must be read keeps its lstat: a 200,000-file walk holds paths and digests.
-      // The memo is the context's own, keyed by path in the context.
-      const onEntry = (abs: string, rel: string, st: Stats) => {
-        if (!st.isFile()) return void found.push({ rel, digest: entryDigest(abs, st, undefined, headers) });
-        const slot = memo.find(rel, st);
-        if (slot < 0) return void found.push({ rel, abs, st });
-        stats.memoHits++;
-        let digest = memo.entryAt(slot, st);
-        if (digest === undefined) {
-          const content = memo.contentAt(slot);
-          memo.set(rel, st, content, (digest = entryDigest(abs, st, content)));
-        }
-        found.push({ rel, digest });
-      };
-      await new Walker(onEntry, stats, pacer, { ignore, exclude, include: sel.include }, base).walk(start);
-      found.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-      await digestContents(found.filter((f) => f.digest === undefined), memo, stats, pacer, ctx.contents);
-      const h = createHash('sha256');
-      let chunk = '';
-      const cut = base === '' ? 0 : base.length + 1;
-      for (const f of found) {
-        const d = f.digest!;
-        chunk += `${f.rel === base ? '' : f.rel.slice(cut)}\0${d}\n`;
-        if (chunk.length > CHUNK) {
-          h.update(chunk);
-          chunk = '';
-        }
-        files.push({ path: f.rel || '.', digest: d });
-      }
-      h.update(chunk);
-      top.update(`sel:${sel.path}\n${h.digest('hex')}\n`);
+      top.update(`sel:${sel.path}\n${await hashSelection(run, start, sel.include)}\n`);
     }
   }
-  await memo.save();
-  return { digest: `sha256:${top.digest('hex')}`, files, stats };
+  await run.memo.save();
+  return { digest: `sha256:${top.digest('hex')}`, files: run.files, stats: run.stats };
+}
+
+/** One hashSources call's state, shared by its selections. */
+interface HashRun {
+  ctx: BuildContext;
+  /** The context's own memo, keyed by path in the context. */
+  memo: HashMemo;
+  ignore?: PatternMatcher;
+  exclude?: PatternMatcher;
+  stats: HashResult['stats'];
+  files: HashResult['files'];
+  pacer: Pacer;
+  /** Digests of content-less entries (directories) by header. */
+  headers: Map<string, string>;
+}
+
+/** The hex digest of the selection at `start`: its entries, sorted, each by path below it and digest. */
+async function hashSelection(run: HashRun, start: string, include?: PatternMatcher): Promise<string> {
+  const { memo, stats } = run;
+  const base = relUnder(run.ctx.root, start);
+  const found: Found[] = [];
+  // Only what must be read keeps its lstat: a 200,000-file walk holds paths and digests.
+  const onEntry = (abs: string, rel: string, st: Stats) => {
+    if (!st.isFile()) return void found.push({ rel, digest: entryDigest(abs, st, undefined, run.headers) });
+    const slot = memo.find(rel, st);
+    if (slot < 0) return void found.push({ rel, abs, st });
+    stats.memoHits++;
+    let digest = memo.entryAt(slot, st);
+    if (digest === undefined) {
+      const content = memo.contentAt(slot);
+      memo.set(rel, st, content, (digest = entryDigest(abs, st, content)));
+    }
+    found.push({ rel, digest });
+  };
+  await new Walker(onEntry, stats, run.pacer, { ignore: run.ignore, exclude: run.exclude, include }, base).walk(start);
+  found.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  await digestContents(found.filter((f) => f.digest === undefined), memo, stats, run.pacer, run.ctx.contents);
+  const h = createHash('sha256');
+  let chunk = '';
+  const cut = base === '' ? 0 : base.length + 1;
+  for (const f of found) {
+    const d = f.digest!;
+    chunk += `${f.rel === base ? '' : f.rel.slice(cut)}\0${d}\n`;
+    if (chunk.length > CHUNK) {
+      h.update(chunk);
+      chunk = '';
+    }
+    run.files.push({ path: f.rel || '.', digest: d });
+  }
+  return h.update(chunk).digest('hex');
 }
 
 function asMatcher(m: BuildContext['dockerignore']): PatternMatcher {
