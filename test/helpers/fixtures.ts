@@ -80,7 +80,11 @@ async function debootstrap(dir: string, include: string[]): Promise<void> {
     const log = await fs.readFile(path.join(dir, 'debootstrap/debootstrap.log'), 'utf8').catch(() => '');
     throw new Error(`debootstrap ${args.join(' ')} failed: ${(e as Error).message}\n${log.slice(-2000)}`);
   }
-  // Like the official image: no package caches, apt lists or device nodes (the runtime makes /dev).
+  await trimDebianRootfs(dir);
+}
+
+/** Like the official image: no package caches, apt lists or device nodes (the runtime makes /dev). */
+export async function trimDebianRootfs(dir: string): Promise<void> {
   for (const sub of ['var/cache/apt/archives', 'var/lib/apt/lists', 'dev']) {
     const p = path.join(dir, sub);
     for (const f of await fs.readdir(p).catch(() => [] as string[])) {
