@@ -63,3 +63,13 @@ test('without an emulator, a foreign RUN fails with one line saying how to enabl
   assert.match(lines.pop()!, /^error: Dockerfile:3: --platform linux\/arm64: RUN uname -m > \/machine must run linux\/arm64\/v8 programs on this linux\/amd64 host, but binfmt_misc is not mounted at \/proc\/sys\/fs\/binfmt_misc; to emulate it with QEMU, run "drydock setup binfmt" as root, or: .*mount -t binfmt_misc binfmt_misc \/proc\/sys\/fs\/binfmt_misc && update-binfmts --enable qemu-aarch64$/);
   assert.ok(!lines.some((l) => /^\s+at /.test(l)), r.stderr); // no stack trace
 });
+
+test('an emulator registered without the F flag is refused before anything runs: inside the rootfs it could not be found', async () => {
+  const ctx = await contextDir({ Dockerfile: 'FROM busybox\nRUN uname -m > /machine\n' });
+  const r = await sandboxed(`
+    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+    sed 's/:[A-Z]*$/:P/' /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register
+    exec "$@"`, ['build', '--progress=plain', '--platform', 'linux/arm64', ctx], {}, root);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr.trim().split('\n').pop()!, /^error: Dockerfile:2: .* but the binfmt_misc entry qemu-aarch64 lacks the F \(fix-binary\) flag, so its interpreter \/usr\/libexec\/qemu-binfmt\/aarch64-binfmt-P cannot be found inside a container; to emulate it with QEMU, run "drydock setup binfmt"/);
+});
