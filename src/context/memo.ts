@@ -35,7 +35,16 @@ export class HashMemo {
   private dirty = false;
   hits = 0;
   misses = 0;
-  private readonly index = new Map<string, number>();
+  /** Path → slot, built on the first lookup the saved order does not answer. */
+  private index?: Map<string, number>;
+  /**
+   * Entries are saved in the order the last walk asked for them, so a walk of an unchanged
+   * tree finds each at `cursor`, the slot after the last one found: no map to build or hash.
+   */
+  private cursor = 0;
+  private outOfOrder = 0;
+  /** Paths looked up since the last save, in order. */
+  private readonly asked: string[] = [];
   /** 1 for each slot found or set in this process. */
   private used: Uint8Array;
 
@@ -45,7 +54,6 @@ export class HashMemo {
     private digests: Buffer,
     private readonly paths: string[],
   ) {
-    for (let i = 0; i < paths.length; i++) this.index.set(paths[i]!, i);
     this.used = new Uint8Array(nums.length / NUMS);
   }
 
@@ -111,8 +119,14 @@ export class HashMemo {
    * and inode), else -1. `contentAt` and `entryAt` read the slot.
    */
   find(p: string, st: MemoStat): number {
-    const i = this.index.get(p);
+    let i: number | undefined = this.cursor;
+    if (this.paths[i] !== p) {
+      i = this.slotOf(p);
+      if (i !== undefined) this.outOfOrder++;
+    }
+    this.asked.push(p);
     if (i !== undefined) {
+      this.cursor = i + 1;
       const n = this.nums;
       const k = i * NUMS;
       if (n[k] === st.size && n[k + 1] === st.mtimeMs && n[k + 2] === st.ctimeMs && n[k + 3] === st.ino) {
@@ -140,7 +154,7 @@ export class HashMemo {
   /** Remembers `p`'s digests (hex) for `st`, unless its times are too recent to trust (then forgets it). */
   set(p: string, st: MemoStat, content: string, entry?: string): void {
     const now = Date.now();
-    let i = this.index.get(p);
+    let i = this.slotOf(p);
     if (now - st.ctimeMs < RACY_MS || now - st.mtimeMs < RACY_MS) {
       if (i !== undefined) {
         this.nums[i * NUMS] = -1; // matches no size; dropped when saved
@@ -161,7 +175,7 @@ export class HashMemo {
         used.set(this.used);
         this.used = used;
       }
-      this.index.set(p, i);
+      this.index!.set(p, i);
       this.paths.push(p);
     }
     const k = i * NUMS;
@@ -175,16 +189,33 @@ export class HashMemo {
     this.dirty = true;
   }
 
+  private slotOf(p: string): number | undefined {
+    if (!this.index) {
+      this.index = new Map();
+      for (let i = 0; i < this.paths.length; i++) this.index.set(this.paths[i]!, i);
+    }
+    return this.index.get(p);
+  }
+
+  /** Writes the memo if it changed, or if the walk found most entries out of their saved order. */
   async save(): Promise<void> {
-    if (!this.file || !this.dirty) return;
+    const reorder = this.outOfOrder > 64 && this.outOfOrder * 4 > this.hits;
+    const asked = this.asked.splice(0, this.asked.length);
+    if (!this.file || !(this.dirty || reorder)) return;
     this.dirty = false;
+    this.outOfOrder = 0;
     const live: number[] = [];
     const now = Date.now();
-    for (let i = 0; i < this.paths.length; i++) {
+    const taken = new Uint8Array(this.paths.length);
+    const keep = (i: number | undefined) => {
+      if (i === undefined || taken[i]) return;
+      taken[i] = 1;
       const k = i * NUMS;
       if (this.used[i]) this.nums[k + 7] = now;
       if (this.nums[k]! >= 0 && now - this.nums[k + 7]! < UNUSED_MS) live.push(i);
-    }
+    };
+    for (const p of asked) keep(this.slotOf(p));
+    for (let i = 0; i < this.paths.length; i++) keep(i);
     if (live.length > MAX_ENTRIES) live.length = 0;
     const nums = new Float64Array(live.length * NUMS);
     const digests = Buffer.alloc(live.length * DIGESTS);
