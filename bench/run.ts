@@ -4,6 +4,7 @@
  *   npm run build && node dist/bench/run.js [--runs 3] [--only cold-go,noop-go] [--no-buildkit]
  *                                          [--big-mib 1024] [--files 20000] [--json FILE] [--keep]
  *                                          [--drydock CHECKOUT] [--settle drop|none]
+ *   node --import tsx bench/run.ts --cache-export [--runs 3] [--drydock CHECKOUT]   (bench/cache-export.ts)
  *   node --import tsx bench/run.ts --cache-mounts [--runs 3]   (bench/cache-mounts.ts)
  *   node --import tsx bench/run.ts --rootless [--runs 3]       (bench/rootless.ts)
  *
@@ -37,6 +38,8 @@ const { values: args } = parseArgs({
     drydock: { type: 'string' },
     // After a reset: `drop` the page cache and warm the stores (default on ext4 without a journal).
     settle: { type: 'string' },
+    // What --cache-to type=registry costs against uploading the same bytes (bench/cache-export.ts, its own report).
+    'cache-export': { type: 'boolean', default: false },
     // Cache mounts through a registry, two machines (bench/cache-mounts.ts, its own report).
     'cache-mounts': { type: 'boolean', default: false },
     // drydock as root vs as a user (rootless) vs BuildKit (bench/rootless.ts).
@@ -49,6 +52,11 @@ if (args['cache-mounts']) {
 }
 if (args.rootless) {
   await import('./rootless.js');
+  process.exit(0);
+}
+
+if (args['cache-export']) {
+  await import('./cache-export.js');
   process.exit(0);
 }
 
