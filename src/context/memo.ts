@@ -5,11 +5,12 @@
  * file's mtime and ctime are safely in the past, since timestamps tick coarsely and a same-size
  * rewrite within one tick would otherwise look unchanged ("racily clean", as git calls it).
  *
- * One binary file, loaded with one read: a header, every entry's numbers as float64s, its two
- * digests as bytes, then the paths as one text split on NUL (a 20,000-entry memo loads in a few milliseconds,
- * where 20,000 JSON objects took ~50 ms and their garbage more). Written atomically (temp file +
- * rename) when something changed; shared in-process per file, so a build reads it once; one
- * file per context directory (fileFor).
+ * One binary file per context directory (fileFor), read part by part into the arrays that keep
+ * it: a header, every entry's numbers as float64s, its two digests as bytes, then the paths as
+ * one text split on NUL (a 20,000-entry memo loads in a few milliseconds, where 20,000 JSON
+ * objects took ~50 ms and their garbage more). Entries are kept in the order the last walk
+ * asked for them, so the next walk finds each at a cursor. Written atomically (temp file +
+ * rename) when something changed; shared in-process per file, so a build reads it once.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
