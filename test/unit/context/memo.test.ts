@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, lstatSync, readdirSync } from 'node:fs';
+import { copyFileSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chmod, rename, utimes, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -95,4 +95,25 @@ test('one memo file per context, the least recently saved beyond 64 removed', ()
     const left = readdirSync(`${dir}/cache/context-memo`);
     assert.equal(left.length, 64);
     assert.ok(left.includes(path.basename(HashMemo.fileFor(base, '/ctx69'))), 'the newest is kept');
+  }));
+
+test('the memo is saved in the order the walk asked for entries, and rewritten when a walk finds most out of that order', () =>
+  withTemp(async (dir) => {
+    const f = `${dir}/f`;
+    await writeFile(f, 'x');
+    await utimes(f, 1_700_000_000, 1_700_000_000);
+    await sleep(120);
+    const st = lstatSync(f);
+    const names = Array.from({ length: 100 }, (_, i) => `p${String(i).padStart(3, '0')}`);
+    const memo = await HashMemo.load(`${dir}/m1`);
+    for (const n of names) memo.find(n, st); // the walk's order: asked first, set later (as hashSources does)
+    for (const n of [...names].reverse()) memo.set(n, st, D1, D2);
+    await memo.save();
+    const order = (file: string) => readFileSync(file, 'latin1').indexOf('p000') < readFileSync(file, 'latin1').indexOf('p099');
+    assert.ok(order(`${dir}/m1`), 'saved in the order asked');
+    copyFileSync(`${dir}/m1`, `${dir}/m2`);
+    const again = await HashMemo.load(`${dir}/m2`);
+    for (const n of [...names].reverse()) assert.ok(again.find(n, st) >= 0);
+    await again.save(); // nothing changed, but every lookup missed the cursor
+    assert.ok(!order(`${dir}/m2`), 'rewritten in the new order');
   }));
