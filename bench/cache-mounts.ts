@@ -10,6 +10,8 @@
  * store holding only the base images, rebuilds from the registry cache:
  *   drydock         --cache-from the cache exported with mounts=true (layers + go-build cache)
  *   drydock-layers  --cache-from the cache exported without mounts (layers only, cold go build)
+ *   drydock-ci      as drydock, and --cache-to (mode=max,mounts=true) under a new tag of the same
+ *                   repository, as a CI job does: the export's cost is its difference from drydock
  *   buildkit        docker 20.10: `docker build --cache-from` an image pushed with
  *                   BUILDKIT_INLINE_CACHE=1 (v0.8 has no registry cache for cache mounts), after
  *                   `builder prune -af`: the cache mount starts empty, go build is cold
@@ -58,7 +60,7 @@ USER nobody
 ENTRYPOINT ["/usr/local/bin/hello"]
 `;
 
-type SideName = 'drydock' | 'drydock-layers' | 'buildkit';
+type SideName = 'drydock' | 'drydock-layers' | 'drydock-ci' | 'buildkit';
 interface Sample { wall: number; goBuild?: number; step?: number }
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -84,7 +86,7 @@ const runs = Number(args.runs);
 const work = await mkdtemp(path.join(os.tmpdir(), 'drydock-bench-mounts-'));
 const registry = await startRegistry();
 const stops: Array<() => Promise<void>> = [() => registry.stop()];
-const samples: Record<SideName, Sample[]> = { drydock: [], 'drydock-layers': [], buildkit: [] };
+const samples: Record<SideName, Sample[]> = { drydock: [], 'drydock-layers': [], 'drydock-ci': [], buildkit: [] };
 const setup: Record<string, number> = {};
 try {
   log(`work dir ${work}; registry ${registry.host}`);
@@ -139,10 +141,11 @@ try {
 
   for (let n = 1; n <= runs; n++) {
     await edit(n);
-    for (const [side, ref] of [['drydock', withMounts], ['drydock-layers', layersOnly]] as const) {
+    for (const [side, ref] of [['drydock', withMounts], ['drydock-layers', layersOnly], ['drydock-ci', withMounts]] as const) {
       const b = await freshRoot('machine-b');
       await run(['sync']);
-      const t: Timed = await timeCommand(drydockArgv(b, ['build', '--progress', 'rawjson', '--cache-from', `type=registry,ref=${ref}`, '-t', 'hello', ctx]), { env });
+      const to = side === 'drydock-ci' ? ['--cache-to', `type=registry,ref=${registry.host}/hello:ci-${n},mode=max,mounts=true`] : [];
+      const t: Timed = await timeCommand(drydockArgv(b, ['build', '--progress', 'rawjson', '--cache-from', `type=registry,ref=${ref}`, ...to, '-t', 'hello', ctx]), { env });
       samples[side].push({ wall: t.seconds, goBuild: goBuildMs(t.stderr + t.stdout), step: stepSeconds(t.stderr + t.stdout) });
       log(`   ${side.padEnd(15)} run ${n}: ${formatSeconds(t.seconds)} (go build ${formatSeconds(samples[side].at(-1)!.goBuild ?? NaN)})`);
     }
@@ -161,7 +164,7 @@ try {
     '',
     '| builder (machine B) | wall | go build | ratio to BuildKit |',
     '|---|---:|---:|---:|',
-    ...(['drydock', 'drydock-layers', 'buildkit'] as const).filter((s) => samples[s].length).map((s) =>
+    ...(['drydock', 'drydock-layers', 'drydock-ci', 'buildkit'] as const).filter((s) => samples[s].length).map((s) =>
       `| ${s} | ${formatSeconds(med(s, 'wall'))} | ${formatSeconds(med(s, 'goBuild'))} | ${Number.isFinite(bk) ? (med(s, 'wall') / bk).toFixed(2) : '-'} |`),
     '',
     `drydock's go build step (restore included): ${formatSeconds(med('drydock', 'step'))}; drydock start-up from source: ${formatSeconds(setup.drydockStartup!)}`,
