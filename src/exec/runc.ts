@@ -14,7 +14,7 @@ import { DrydockError } from '../util/errors.js';
 import { isAlive } from '../util/process.js';
 import { secureJoin } from '../archive/securejoin.js';
 import { runTool } from '../util/tool.js';
-import { inUserNamespace, isRootless, rootlessRuntimeDir } from '../rootless/env.js';
+import { inUserNamespace, isRootless, privateRuntimeDir, rootlessRuntimeDir } from '../rootless/env.js';
 import { requireMapped } from '../rootless/ids.js';
 import { DEFAULT_HOSTNAME, hostResolvConf, hostsFile, resolvConf } from './netfiles.js';
 import { buildRuntimeSpec, hostCapabilities, hostNofileLimit, specJSON } from './spec.js';
@@ -56,6 +56,7 @@ export async function runContainer(spec: RunSpec): Promise<RunResult> {
   // The owner's pid in both names lets a later drydock clean up after one that was killed.
   const id = `drydock-${process.pid}-${randomBytes(8).toString('hex')}`;
   const bundles = await bundlesRoot();
+  if (isRootless() && !process.env.DRYDOCK_RUNC_ROOT) await privateRuntimeDir();
   await mkdir(bundles, { recursive: true, mode: 0o700 });
   const bundle = await mkdtemp(path.join(bundles, `drydock-run-${process.pid}-`));
   const mounts = spec.mounts ?? [];

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DrydockError } from '../util/errors.js';
 
 export const ROOTLESS_ENV = 'DRYDOCK_ROOTLESS';
 
@@ -70,4 +71,20 @@ export function describeMap(maps: IdMap[]): string {
 
 export function idMapped(maps: IdMap[], id: number): boolean {
   return maps.some((m) => id >= m.inside && id < m.inside + m.count);
+}
+
+/**
+ * Makes the rootless runtime dir and checks it is ours alone: /dev/shm is writable by every user,
+ * and the bundles in it hold secret values, so a directory someone else made there (or a symlink
+ * to one) is refused, not used.
+ */
+export async function privateRuntimeDir(dir = rootlessRuntimeDir()): Promise<string> {
+  const { mkdir, lstat } = await import('node:fs/promises');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const st = await lstat(dir);
+  const me = process.getuid?.() ?? 0;
+  if (!st.isDirectory() || st.uid !== me || (st.mode & 0o077) !== 0) {
+    throw new DrydockError('USAGE', `rootless: ${dir} is not a private directory of this user (a symlink, another owner, or open to others); remove it, or set XDG_RUNTIME_DIR`);
+  }
+  return dir;
 }

@@ -208,3 +208,15 @@ test('a base image with device nodes: unpacked without them as the user (as root
   const seen = await user.runAs(['--root', roots.userRoot, 'run', 'with-devs:1', 'ls', '/devs']);
   assert.equal(seen.stdout, 'fifo\n', seen.stderr);
 });
+
+test('a runtime dir in /dev/shm that another user made is refused, not used (bundles hold secrets)', { skip }, async (t) => {
+  const root = await userStore('busybox');
+  const ctx = await context({ Dockerfile: 'FROM busybox:latest\nRUN true\n' });
+  const dir = `/dev/shm/drydock-${user.uid}`;
+  await rm(dir, { recursive: true, force: true });
+  await run('install', ['-d', '-m', '1777', dir]); // made by root: not the user's
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const r = await user.runAs(['--root', root, 'build', '-q', '.'], { cwd: ctx });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`rootless: ${dir} is not a private directory of this user`));
+});
