@@ -14,6 +14,7 @@ import type { RunMountSpec } from '../../graph/index.js';
 import type { ExtraMount } from '../../exec/index.js';
 import { DrydockError } from '../../util/errors.js';
 import { secureJoin } from '../../archive/securejoin.js';
+import { requireMapped } from '../../rootless/ids.js';
 import type { StepRuntime } from './types.js';
 
 type Release = () => Promise<void>;
@@ -84,6 +85,7 @@ export async function cacheMount(m: RunMountSpec, rt: StepRuntime, held: Release
     if (!seeded) {
       await mkdir(tmp);
       await chmod(tmp, m.mode ?? 0o755);
+      requireMapped({ uid: m.uid ?? 0, gid: m.gid ?? 0 }, `--mount=type=cache,target=${m.target}`);
       await chown(tmp, m.uid ?? 0, m.gid ?? 0);
       return;
     }

@@ -37,6 +37,12 @@ async function stores(...f: Parameters<typeof storeWith>): Promise<{ userRoot: s
   return { userRoot: await userStore(...f), rootRoot: (await storeWith(...f)).root };
 }
 
+function oneLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  assert.equal(lines.length, 1, stderr);
+  return lines[0]!;
+}
+
 async function context(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(work, 'ctx-'));
   for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
@@ -107,7 +113,8 @@ test('RUN chown, COPY --chown, cache mounts, secrets and --network=none: the sam
 
 test('an id beyond the subordinate range is refused by name, with the range', { skip }, async () => {
   const roots = await stores('busybox');
-  const ctx = await context({ 'a.txt': 'a\n', Dockerfile: 'FROM busybox:latest\nCOPY --chown=70000:5 a.txt /a\n', 'Dockerfile.user': 'FROM busybox:latest\nUSER 99999\nRUN id\n' });
+  const ctx = await context({ 'a.txt': 'a\n', Dockerfile: 'FROM busybox:latest\nCOPY --chown=70000:5 a.txt /a\n', 'Dockerfile.user': 'FROM busybox:latest\nUSER 99999\nRUN id\n',
+    'Dockerfile.workdir': 'FROM busybox:latest\nUSER 80000\nWORKDIR /w\n', 'Dockerfile.cache': 'FROM busybox:latest\nRUN --mount=type=cache,target=/c,uid=90000 true\n' });
   const copy = await user.runAs(['--root', roots.userRoot, 'build', '-q', '.'], { cwd: ctx });
   assert.equal(copy.code, 1);
   assert.equal(copy.stderr.trim().split('\n').length, 1, copy.stderr);
@@ -115,6 +122,10 @@ test('an id beyond the subordinate range is refused by name, with the range', { 
   const run2 = await user.runAs(['--root', roots.userRoot, 'build', '-q', '-f', 'Dockerfile.user', '.'], { cwd: ctx });
   assert.equal(run2.code, 1);
   assert.match(run2.stderr, /^error: Dockerfile.user:3: USER 99999: uid 99999 is beyond/);
+  const workdir = await user.runAs(['--root', roots.userRoot, 'build', '-q', '-f', 'Dockerfile.workdir', '.'], { cwd: ctx });
+  assert.match(oneLine(workdir.stderr), /^error: Dockerfile.workdir:3: WORKDIR \/w for USER 80000: uid 80000 is beyond/);
+  const cache = await user.runAs(['--root', roots.userRoot, 'build', '-q', '-f', 'Dockerfile.cache', '.'], { cwd: ctx });
+  assert.match(oneLine(cache.stderr), /^error: Dockerfile.cache:2: --mount=type=cache,target=\/c: uid 90000 is beyond/);
 });
 
 test('the seed example (examples/go-hello), multi- and single-stage: built and run by the user, the the RUN over it sees only the FIFO', { skip }, async () => {
