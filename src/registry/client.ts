@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from './undici.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { DrydockError, type ErrorCode } from '../util/errors.js';
 import { MediaType, type Descriptor, type Digest } from '../image/oci.js';

@@ -4,12 +4,13 @@
  * honouring a bounded Retry-After) and the idle timeout that turns a stalled connection into one.
  */
 import { Transform, type Readable } from 'node:stream';
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent as AgentType, Dispatcher } from 'undici';
+import { Agent } from './undici.js';
 import { DrydockError, type ErrorCode } from '../util/errors.js';
 import { verifyingTlsOptions } from '../util/tls-trust.js';
 
-let verifying: Agent | undefined;
-let trusting: Agent | undefined;
+let verifying: AgentType | undefined;
+let trusting: AgentType | undefined;
 
 /** One pool for verified TLS, one that accepts any certificate (insecure registries). */
 export function dispatcher(tlsVerify: boolean): Dispatcher {

@@ -3,7 +3,8 @@
  * credentials from the Docker config, and bearer tokens cached per scope set (so a pull of
  * five layers asks the token server once).
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from '../undici.js';
 import { DrydockError } from '../../util/errors.js';
 import { networkError } from '../http.js';
 import { parseChallenges, type Challenge } from './challenge.js';
