@@ -6,6 +6,7 @@
  *                                          [--drydock CHECKOUT] [--settle drop|none]
  *   node --import tsx bench/run.ts --cache-export [--runs 3] [--drydock CHECKOUT]   (bench/cache-export.ts)
  *   node --import tsx bench/run.ts --cache-mounts [--runs 3]   (bench/cache-mounts.ts)
+ *   node --import tsx bench/run.ts --platforms [--runs 3]      (bench/platforms.ts)
  *   node --import tsx bench/run.ts --rootless [--runs 3]       (bench/rootless.ts)
  *
  * Builds every scenario with both builders in the same run, interleaved run by run, and prints
@@ -42,12 +43,18 @@ const { values: args } = parseArgs({
     'cache-export': { type: 'boolean', default: false },
     // Cache mounts through a registry, two machines (bench/cache-mounts.ts, its own report).
     'cache-mounts': { type: 'boolean', default: false },
+    // Multi-platform: cross-compiled and emulated builds against BuildKit (bench/platforms.ts).
+    platforms: { type: 'boolean', default: false },
     // drydock as root vs as a user (rootless) vs BuildKit (bench/rootless.ts).
     rootless: { type: 'boolean', default: false },
   },
 });
 if (args['cache-mounts']) {
   await import('./cache-mounts.js');
+  process.exit(0);
+}
+if (args.platforms) {
+  await import('./platforms.js');
   process.exit(0);
 }
 if (args.rootless) {
