@@ -65,10 +65,17 @@ export class ImportingStepCache extends StepCache {
         this.remote.delete(key);
         return local;
       }
-      const source = hit.source;
-      offerBlob(this.store, layer.digest, { fetch: () => source.fetch(layer, this.store), ...(source.location ? { from: source.location } : {}) });
     }
     const { trace: _trace, ...rec } = hit.rec; // the trace is for --explain (kept in cache/traces), not the step cache
+    if (layer && !(await this.store.content.has(layer.digest))) {
+      // The record becomes local with its blob (never one naming a blob the store lacks: fsck).
+      const source = hit.source;
+      offerBlob(this.store, layer.digest, {
+        fetch: async () => { await source.fetch(layer, this.store); await this.put(rec); },
+        ...(source.location ? { from: source.location } : {}),
+      });
+      return rec;
+    }
     await this.put(rec);
     return rec;
   }

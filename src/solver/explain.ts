@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheKey, CacheRecord } from '../graph/index.js';
 import { stableJSON } from '../graph/index.js';
@@ -190,7 +190,9 @@ export async function withTraces(root: string, records: CacheRecord[]): Promise<
     const { hit: _hit, ...rest } = t;
     const out: ExportedTrace = rest;
     const source = t.inputs.source;
-    const files = source ? await readFileList(root, source) : undefined;
+    // A list too long to travel is not read at all (a 20,000-file COPY's is 2 MB of JSON).
+    const listSize = source ? await stat(join(root, 'cache', 'sources', `${hex(source)}.json`)).then((st) => st.size, () => Infinity) : Infinity;
+    const files = listSize <= MAX_EXPORTED_FILES * 300 ? await readFileList(root, source!) : undefined;
     if (files && files.length <= MAX_EXPORTED_FILES) out.files = { [source]: files };
     return { ...rec, trace: out };
   }));

@@ -72,6 +72,9 @@ test('a push to the cache\'s registry mounts the cached layers: nothing is downl
   assert.deepEqual(got, []);
   const pushed = proxy.requests.filter((q) => q.method === 'POST' && q.path.startsWith('/v2/lazy/out/') && q.path.includes('from=lazy%2Fapp'));
   assert.ok(pushed.length >= 2, 'the final stage\'s layers were mounted from the cache');
+  const fsck = await runDrydock(['fsck'], { root: b });
+  assert.equal(fsck.code, 0, `no step record names a blob the store lacks: ${fsck.stdout}${fsck.stderr}`);
+  assert.doesNotMatch(fsck.stdout + fsck.stderr, /step record/);
 });
 
 test('storing the image downloads the final stage\'s layers only, never the builder stage\'s', async () => {
