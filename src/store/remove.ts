@@ -5,6 +5,7 @@ import { parseReference } from '../image/reference.js';
 import type { Store } from './index.js';
 import { collectGarbage, reachable } from './gc.js';
 import type { ImageRecord } from './images.js';
+import { platformIdRecords } from './remove-platform.js';
 
 export interface RemoveResult {
   untagged: string[];
@@ -23,7 +24,10 @@ export async function removeImages(store: Store, names: string[], opts: { force?
   const toUntag = new Map<string, ImageRecord>();
   for (const name of names) {
     const rec = await store.images.get(name);
-    if (!rec) throw new DrydockError('NOT_FOUND', `No such image: ${name}`);
+    if (!rec) {
+      for (const r of await platformIdRecords(store, name, opts)) toUntag.set(r.ref, r);
+      continue;
+    }
     if (isRefForm(name, rec)) {
       toUntag.set(rec.ref, rec);
       continue;
