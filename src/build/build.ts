@@ -15,7 +15,7 @@ import { secureJoin } from '../archive/securejoin.js';
 import { sizeReport, type SizeReport } from './summary.js';
 import { makeDispatcher, toSolveStages } from './program.js';
 import { exportOutputs } from './outputs.js';
-import { guardStages, limiter, planPlatform, platformEvents, platformLimit, targetPlatforms } from './multi-platform.js';
+import { guardStages, limiter, planPlatform, platformError, platformEvents, platformLimit, targetPlatforms } from './multi-platform.js';
 import { formatPlatform } from '../image/platform.js';
 
 export interface BuildResult {
@@ -169,7 +169,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       return { t, target, config, built, cacheInput, summaries, layers };
     };
     const gate = limiter(platformLimit());
-    const settled = await Promise.allSettled(targets.map((_, k) => gate(() => solvePlatform(k)).catch((e) => { abort.abort(e); throw e; })));
+    const settled = await Promise.allSettled(targets.map((_, k) => gate(() => solvePlatform(k)).catch((e) => { abort.abort(e); throw multi ? platformError(e, labelOf(k)) : e; })));
     opts.signal?.removeEventListener('abort', onAbort);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isCancel(r.reason))
       ?? settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');

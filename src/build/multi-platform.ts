@@ -71,6 +71,16 @@ export function platformEvents(emit: EventSink, k: number, stagesPerPlatform: nu
 }
 
 /**
+ * A multi-platform build's failure names the platform it happened for, after the Dockerfile line:
+ * `Dockerfile:3: [linux/arm64] process "/bin/sh -c …" did not complete successfully: exit code: 1`,
+ * as BuildKit's vertex reads `[linux/arm64 stage-0 2/2] RUN …`. A cancellation is left as it is.
+ */
+export function platformError(e: unknown, platform: string): unknown {
+  if (!(e instanceof DrydockError) || e.code === 'CANCELLED' || e.message.startsWith(`[${platform}] `)) return e;
+  return new DrydockError(e.code, `[${platform}] ${e.message}`, { location: e.location, cause: e.cause ?? e, exitCode: e.exitCode, details: e.details });
+}
+
+/**
  * How many platforms are solved at once: one per core (at least two). Each platform's stages run
  * in parallel already, and an emulated RUN keeps a core busy; a platform that waits starts with
  * whatever the others put in the cache.
