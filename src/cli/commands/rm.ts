@@ -7,7 +7,7 @@ export function register(program: Command): void {
     .alias('rmi')
     .description('Remove images')
     .argument('<image...>', 'image references or ids')
-    .option('-f, --force', 'remove an image id referenced in several repositories')
+    .option('-f, --force', 'remove an image id referenced in several repositories, or one platform\'s id of a multi-platform image (untags the whole image)')
     .action(async (names: string[], _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<{ root?: string; force?: boolean }>();
       const [{ openStore, removeImages }, { parseReference }] = await Promise.all([import('../../store/index.js'), import('../../image/index.js')]);
