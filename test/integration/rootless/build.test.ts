@@ -128,7 +128,7 @@ test('an id beyond the subordinate range is refused by name, with the range', { 
   assert.match(oneLine(cache.stderr), /^error: Dockerfile.cache:2: --mount=type=cache,target=\/c: uid 90000 is beyond/);
 });
 
-test('the seed example (examples/go-hello), multi- and single-stage: built and run by the user, the the RUN over it sees only the FIFO', { skip }, async () => {
+test('the seed example (examples/go-hello), multi- and single-stage: built and run by the user, the same image as root', { skip }, async () => {
   const roots = await stores('busybox', 'golang');
   const ctx = path.join(repoRoot, 'examples/go-hello');
   const multi = await bothBuild(['-t', 'go-hello:multi', '.'], roots, ctx);
