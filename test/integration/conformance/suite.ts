@@ -9,7 +9,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { readSavedImage, type SavedImage } from './archive.js';
-import { Builders, type BuildInput, type BuildResult } from './builders.js';
+import { archiveFor, Builders, type BuildInput, type BuildResult } from './builders.js';
 import { loadCases, shardOf, type Case, type CaseSet } from './cases.js';
 import { compareImages, platformDiff } from './compare.js';
 import { checkExpected, type Expected } from './expected.js';
@@ -73,18 +73,25 @@ async function runCase(b: Builders, c: Case, t: TestContext): Promise<void> {
     if (bk && !bk.ok) throw failure(c, 'BuildKit failed to build the case (a case bug?)', indent(bk.output));
     if (!dd.ok) throw failure(c, 'drydock failed to build it', indent(dd.output));
     const t1 = performance.now();
-    const ddImage = await readSavedImage(path.join(work, 'drydock.tar'));
-    let diff: string[];
-    let bkImage: SavedImage | undefined;
-    if (expected) {
-      const want = JSON.parse(await fs.readFile(path.join(c.dir, 'expected.json'), 'utf8')) as Expected;
-      diff = checkExpected(ddImage, want);
-    } else {
-      bkImage = await readSavedImage(path.join(work, 'buildkit.tar'));
-      const n = normalizeV08(bkImage, ddImage, await fs.readFile(input.dockerfile, 'utf8'));
-      diff = compareImages(n.bk, n.dd);
+    // Each platform's pair of images (one pair without a "platform").
+    const platforms = c.spec.platform?.split(',') ?? [undefined];
+    const multi = platforms.length > 1;
+    const diff: string[] = [];
+    for (const p of platforms) {
+      const ddImage = await readSavedImage(archiveFor(path.join(work, 'drydock.tar'), p, multi));
+      let d: string[];
+      let bkImage: SavedImage | undefined;
+      if (expected) {
+        const want = JSON.parse(await fs.readFile(path.join(c.dir, 'expected.json'), 'utf8')) as Expected;
+        d = checkExpected(ddImage, want);
+      } else {
+        bkImage = await readSavedImage(archiveFor(path.join(work, 'buildkit.tar'), p, multi));
+        const n = normalizeV08(bkImage, ddImage, await fs.readFile(input.dockerfile, 'utf8'));
+        d = compareImages(n.bk, n.dd);
+      }
+      if (p) d.push(...platformDiff(p, ddImage.config, 'drydock'), ...(bkImage ? platformDiff(p, bkImage.config, 'BuildKit') : []));
+      diff.push(...(multi ? d.map((l) => `[${p}] ${l}`) : d));
     }
-    if (c.spec.platform) diff.push(...platformDiff(c.spec.platform, ddImage.config, 'drydock'), ...(bkImage ? platformDiff(c.spec.platform, bkImage.config, 'BuildKit') : []));
     t.diagnostic(`buildkit ${timing(bk)}, drydock ${timing(dd)}, builds ${((t1 - t0) / 1000).toFixed(1)}s, compare ${((performance.now() - t1) / 1000).toFixed(2)}s`);
     if (diff.length) throw failure(c, expected ? `drydock differs from expected.json (${c.spec.source})` : 'drydock and BuildKit differ', diff);
   } finally {
