@@ -26,11 +26,18 @@ export interface RootlessUser {
   remove(): Promise<void>;
 }
 
-/** Whether this host can run the tests: root (to make users), util-linux unshare and setuid newuidmap. */
+const PACKAGES: Record<string, string> = { useradd: 'passwd', runuser: 'util-linux', unshare: 'util-linux', newuidmap: 'uidmap', newgidmap: 'uidmap' };
+
+/**
+ * Why the tests cannot run here: only when not root (a user cannot make users). A missing tool
+ * fails, naming its package, as every test's missing dependency does (docs/testing.md).
+ */
 export async function rootlessSupported(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'needs root to create a test user';
-  for (const tool of ['useradd', 'runuser', 'unshare', 'newuidmap', 'newgidmap']) {
-    if (await run('sh', ['-c', `command -v ${tool}`]).then(() => false, () => true)) return `${tool} is not installed`;
+  for (const [tool, pkg] of Object.entries(PACKAGES)) {
+    if (await run('sh', ['-c', `command -v ${tool}`]).then(() => false, () => true)) {
+      throw new Error(`${tool} is missing: run scripts/setup.sh --test (Debian package ${pkg})`);
+    }
   }
   return undefined;
 }
