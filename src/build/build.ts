@@ -169,7 +169,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       return { t, target, config, built, cacheInput, summaries, layers };
     };
     const gate = limiter(platformLimit());
-    const settled = await Promise.allSettled(targets.map((_, k) => gate(() => solvePlatform(k)).catch((e) => { abort.abort(e); throw multi ? platformError(e, labelOf(k)) : e; })));
+    const settled = await Promise.allSettled(targets.map((_, k) => gate(() => solvePlatform(k)).catch((e) => { abort.abort(e); throw multi ? platformError(e, plans[k]!) : e; })));
     opts.signal?.removeEventListener('abort', onAbort);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isCancel(r.reason))
       ?? settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');

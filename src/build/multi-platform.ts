@@ -73,11 +73,22 @@ export function platformEvents(emit: EventSink, k: number, stagesPerPlatform: nu
 /**
  * A multi-platform build's failure names the platform it happened for, after the Dockerfile line:
  * `Dockerfile:3: [linux/arm64] process "/bin/sh -c …" did not complete successfully: exit code: 1`,
- * as BuildKit's vertex reads `[linux/arm64 stage-0 2/2] RUN …`. A cancellation is left as it is.
+ * as BuildKit's vertex reads `[linux/arm64 stage-0 2/2] RUN …`. A stage on another platform than
+ * the target (a `$BUILDPLATFORM` builder) reads `[linux/amd64->arm64]`, as BuildKit's
+ * prefixCommand/formatTargetPlatform (frontend/dockerfile/dockerfile2llb/convert.go) show it.
+ * A cancellation is left as it is.
  */
-export function platformError(e: unknown, platform: string): unknown {
-  if (!(e instanceof DrydockError) || e.code === 'CANCELLED' || e.message.startsWith(`[${platform}] `)) return e;
-  return new DrydockError(e.code, `[${platform}] ${e.message}`, { location: e.location, cause: e.cause ?? e, exitCode: e.exitCode, details: e.details });
+export function platformError(e: unknown, plan: BuildPlan): unknown {
+  if (!(e instanceof DrydockError) || e.code === 'CANCELLED') return e;
+  const target = formatPlatform(plan.targetPlatform);
+  const line = e.location?.line;
+  const stage = line === undefined ? undefined : plan.stages.find((s) => s.location.line === line || s.commands.some((c) => c.location.line <= line && line <= c.location.endLine));
+  let label = target;
+  if (stage && !platformMatches(stage.platform, plan.targetPlatform)) {
+    const t = plan.targetPlatform;
+    label = `${formatPlatform(stage.platform)}->${t.os === stage.platform.os ? [t.architecture, t.variant].filter(Boolean).join('/') : target}`;
+  }
+  return new DrydockError(e.code, `[${label}] ${e.message}`, { location: e.location, cause: e.cause ?? e, exitCode: e.exitCode, details: e.details });
 }
 
 /**

@@ -130,8 +130,15 @@ describe('a two-platform build and its readers', () => {
     const r = await runDrydock(['build', '--progress', 'quiet', '--platform', PLATFORMS, bad], { root });
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split('\n').at(-1), 'error: Dockerfile:3: [linux/arm64] process "/bin/sh -c test "$TARGETARCH" != arm64" did not complete successfully: exit code: 1');
+    // A builder on $BUILDPLATFORM failing for the arm64 target: BuildKit's `[linux/amd64->arm64 b 3/3]`.
+    const cross = await contextDir({ Dockerfile: 'FROM --platform=$BUILDPLATFORM busybox AS b\nARG TARGETARCH\nRUN test "$TARGETARCH" != arm64\nFROM busybox\nCOPY --from=b /bin/sh /x\n' });
+    const c = await runDrydock(['build', '--progress', 'quiet', '--platform', PLATFORMS, cross], { root });
+    assert.equal(c.code, 1);
+    assert.equal(c.stderr.trim().split('\n').at(-1), 'error: Dockerfile:3: [linux/amd64->arm64] process "/bin/sh -c test "$TARGETARCH" != arm64" did not complete successfully: exit code: 1');
   });
 
+  // BuildKit gives a scratch stage the target platform whatever its FROM --platform says
+  // (frontend/dockerfile/dockerfile2llb/convert.go: emptyImage(platformOpt.targetPlatform)), in v0.8 as now.
   it('a scratch final stage, with or without FROM --platform, gets each target platform as BuildKit gives it', async () => {
     for (const from of ['FROM scratch', 'FROM --platform=linux/arm64 scratch', 'FROM --platform=$BUILDPLATFORM scratch']) {
       const dir = await contextDir({ Dockerfile: `${from}\nCOPY f /\n`, f: 'hi\n' });
@@ -144,6 +151,11 @@ describe('a two-platform build and its readers', () => {
         assert.equal(got, want, `${from}, --platform ${p}`);
         assert.equal(want, p.split('/').length === 2 ? `${p}/` : p);
       }
+      // Without --platform: the host's, whatever FROM --platform says.
+      ok(await runDrydock(['build', '-q', '-t', 'sc:host', dir], { root }), `${from}, no --platform`);
+      await docker(['build', '-q', '-t', 'sc:host', dir]);
+      const c = await inspect(root, 'sc:host');
+      assert.equal(`${c.Os}/${c.Architecture}/${c.Variant ?? ''}`, (await docker(['image', 'inspect', 'sc:host', '--format', '{{.Os}}/{{.Architecture}}/{{.Variant}}'])).trim(), `${from}, no --platform`);
     }
   });
 });
