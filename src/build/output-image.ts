@@ -42,6 +42,8 @@ export async function outputManifest(o: OutputSpec, x: OutputImage): Promise<Des
 export async function outputLayers(o: OutputSpec, x: Pick<OutputImage, 'store' | 'layers' | 'builtLayers'>): Promise<Descriptor[]> {
   const c = parseCompressionAttrs((k) => o.attrs[k], `output type=${o.type}`);
   const to = c.compression;
+  // An archive for `docker load`: Docker 20.10 cannot read zstd layers (a zstd base image's), so they go as gzip.
+  if (!to && o.type === 'docker') return Promise.all(x.layers.map((l) => (l.descriptor.mediaType === MediaType.OciLayerZstd ? recompressLayer(x.store, l.descriptor, 'gzip') : l.descriptor)));
   if (!to) return x.layers.map((l) => l.descriptor);
   return Promise.all(x.layers.map((l) => (c.forceCompression || x.builtLayers?.has(l.descriptor.digest)
     ? recompressLayer(x.store, l.descriptor, to, c.compressionLevel)

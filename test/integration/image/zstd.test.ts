@@ -6,7 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, type RegistryFixture } from '../../helpers/registry.js';
@@ -80,6 +80,19 @@ test('zstd through a registry: pushed, pulled as a base on an empty store, built
   assert.equal(am.layers.at(-1)!.mediaType, ZSTD);
   await tool('skopeo', ['copy', '--src-tls-verify=false', `docker://${app}`, `dir:${join(out, 'skopeo-dir')}`]); // verifies every digest
   assert.equal(await podmanRead(app, '/app.txt'), 'base\napp\n');
+
+  // For `docker load` (20.10 reads no zstd), the zstd base layers go as gzip.
+  await drydock(b, ['build', '--progress=plain', '-o', `type=docker,dest=${join(out, 'd.tar')}`,
+    await contextDir({ Dockerfile: `FROM ${base}\nRUN cat /base.txt > /app.txt && echo app >> /app.txt\n` })]);
+  const unpacked = join(out, 'd');
+  await mkdir(unpacked);
+  await tool('tar', ['-xf', join(out, 'd.tar'), '-C', unpacked]);
+  const [entry] = JSON.parse(await readFile(join(unpacked, 'manifest.json'), 'utf8')) as Array<{ Layers: string[] }>;
+  for (const l of entry!.Layers) {
+    const magic = (await readFile(join(unpacked, l))).subarray(0, 2).toString('hex');
+    assert.equal(magic, '1f8b', `${l} is gzip, not zstd`);
+  }
+  await tool('skopeo', ['copy', `docker-archive:${join(out, 'd.tar')}`, `dir:${join(out, 'docker-dir')}`]); // every digest checked
 
   // drydock reads its own zstd back: a third, empty store builds on the app image.
   const c = await tmpStoreRoot();
