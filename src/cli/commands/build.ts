@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .option('--metadata-file <file>', 'write build result metadata (JSON) to the file')
     .option('--report <file>', 'write a size report of the image to FILE (.html, .json, else text)')
     .addOption(new Option('--progress <mode>', 'progress output').choices(['auto', 'plain', 'tty', 'quiet', 'rawjson']).default('auto'))
-    .option('--explain', 'after the build, say for every step that was not cached which input changed since the last build of this Dockerfile and target')
+    .option('--explain', 'after the build, say for every step that was not cached which input changed since the earlier build the cache knows (this store or --cache-from, any directory)')
     .option('-q, --quiet', 'print only the image ID')
     .option('--check', 'run the build checks only (like docker build --check): no build; exit 1 on warnings')
     .option('--secret <spec>', 'secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VAR; repeatable', collect)
