@@ -8,10 +8,17 @@ import { DrydockError } from '../util/errors.js';
 
 export const ROOTLESS_ENV = 'DRYDOCK_ROOTLESS';
 
-/** The host uid we run as when rootless; undefined as real root. */
+/**
+ * The host uid we run as when rootless; undefined as real root. Re-executed by reexec.ts, or
+ * started as root of a user namespace someone else made (`podman unshare`, rootlesskit, the
+ * typed API in such a process) whose root is a user outside.
+ */
 export function rootlessUid(): number | undefined {
   const v = process.env[ROOTLESS_ENV];
-  return v && /^\d+$/.test(v) ? Number(v) : undefined;
+  if (v && /^\d+$/.test(v)) return Number(v);
+  if (process.getuid?.() !== 0 || !inUserNamespace()) return undefined;
+  const root = idMaps().uid.find((m) => m.inside === 0);
+  return root && root.outside !== 0 ? root.outside : undefined;
 }
 
 export function isRootless(): boolean {

@@ -15,6 +15,7 @@ import { ContentStore } from './content.js';
 import { ImageStore } from './images.js';
 import { Leases } from './leases.js';
 import { storeError } from './fsutil.js';
+import { isRootless } from '../rootless/env.js';
 
 export { ContentStore, type WriteGuard } from './content.js';
 export { ImageStore, type ImageRecord } from './images.js';
@@ -38,7 +39,7 @@ export interface Store {
 export function defaultRoot(): string {
   if (process.env.DRYDOCK_ROOT) return resolve(process.env.DRYDOCK_ROOT);
   // A rootless drydock is root in its user namespace only (src/rootless): its store is the user's.
-  if (process.getuid?.() === 0 && !process.env.DRYDOCK_ROOTLESS) return '/var/lib/drydock';
+  if (process.getuid?.() === 0 && !isRootless()) return '/var/lib/drydock';
   const data = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return join(data, 'drydock');
 }

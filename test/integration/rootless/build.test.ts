@@ -85,6 +85,11 @@ test('drydock info as a user: rootless, overlay with userxattr, store under ~/.l
   assert.deepEqual(info.userNamespace.uidMap, [`0:${user.uid}:1`, `1:${user.range!.start}:${user.range!.count}`]);
   const asRoot = await runDrydock(['info', '--json'], { env: { DRYDOCK_ROOT: path.join(work, 'root-info') } });
   assert.equal(JSON.parse(asRoot.stdout).rootless, false);
+  // Started as root of a namespace made outside (podman unshare, rootlesskit): no re-exec, still the user's paths.
+  const inside = await user.runAs(['info', '--json'], { wrap: ['unshare', '--map-root-user', '--mount'] });
+  assert.equal(inside.code, 0, inside.stderr);
+  const i2 = JSON.parse(inside.stdout) as typeof info;
+  assert.deepEqual([i2.rootless, i2.store, i2.userNamespace.hostUid, i2.userNamespace.uidMap], [true, `${user.home}/.local/share/drydock`, user.uid, [`0:${user.uid}:1`]]);
 });
 
 test('RUN chown, COPY --chown, cache mounts, secrets and --network=none: the same image as root builds', { skip }, async () => {

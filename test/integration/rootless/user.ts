@@ -22,7 +22,7 @@ export interface RootlessUser {
   /** Its /etc/subuid range (undefined when made without one). */
   range?: { start: number; count: number };
   /** `onStderr` sees the output as it comes, with the child (runuser) to signal. */
-  runAs(args: string[], opts?: { cwd?: string; env?: Record<string, string>; input?: string; onStderr?: (all: string, child: ChildProcess) => void }): Promise<RunResult>;
+  runAs(args: string[], opts?: { cwd?: string; env?: Record<string, string>; input?: string; onStderr?: (all: string, child: ChildProcess) => void; wrap?: string[] }): Promise<RunResult>;
   remove(): Promise<void>;
 }
 
@@ -62,7 +62,7 @@ export async function createRootlessUser(opts: { subordinateIds?: boolean } = {}
     name, uid, gid, home, range,
     runAs(args, o = {}) {
       const env = { HOME: home, USER: name, LOGNAME: name, PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', ...o.env };
-      const child = spawn('runuser', ['-u', name, '--', 'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...cliArgv(), ...args], {
+      const child = spawn('runuser', ['-u', name, '--', 'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...(o.wrap ?? []), ...cliArgv(), ...args], {
         cwd: o.cwd ?? '/', stdio: ['pipe', 'pipe', 'pipe'],
       });
       child.stdin.end(o.input ?? '');
