@@ -2,9 +2,9 @@
  * The two builders of a shard: BuildKit (a private dockerd 20.10, `DOCKER_BUILDKIT=1
  * /usr/bin/docker build`) and drydock (the real CLI, its own store). Both start from the same
  * base image bytes: drydock's fixtures, `docker load`ed into dockerd on first use. A shard with
- * platform cases also starts a loopback registry holding busybox as an index of CASE_PLATFORMS,
- * the docker.io mirror of both builders: BuildKit pulls a platform its local busybox is not for,
- * and so must drydock.
+ * platform cases also starts a loopback registry holding busybox as an index of CASE_PLATFORMS
+ * (and, when a platform case uses it, debian:bookworm for amd64, arm64 and arm/v7), the docker.io
+ * mirror of both builders: BuildKit pulls a platform its local image is not for, and so must drydock.
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream, promises as fs } from 'node:fs';
@@ -17,6 +17,8 @@ import { runDrydock } from '../../helpers/cli.js';
 import { startDockerd, type DockerdFixture } from '../../helpers/dockerd.js';
 import { fixtureImage, type FixtureName } from '../../helpers/fixtures.js';
 import { pushBusyboxIndex } from '../../helpers/platform-fixtures.js';
+import { debianIndex } from '../../helpers/foreign-debian.js';
+import { pushImage } from '../../../src/registry/index.js';
 import { startRegistry, type RegistryFixture } from '../../helpers/registry.js';
 import { tmpStoreRoot } from '../../helpers/store.js';
 import { CASE_PLATFORMS } from './cases.js';
@@ -73,8 +75,11 @@ export class Builders {
   root = '';
   work = '';
 
-  /** `platforms`: the shard has cases with a "platform" (start the mirror registry). */
-  async start(opts: { platforms?: boolean } = {}): Promise<void> {
+  /**
+   * `platforms`: the shard has cases with a "platform" (start the mirror registry); `debian`: one
+   * of them uses debian (push its foreign-platform index too).
+   */
+  async start(opts: { platforms?: boolean; debian?: boolean } = {}): Promise<void> {
     this.work = await fs.mkdtemp(path.join(os.tmpdir(), 'conf-'));
     this.root = await tmpStoreRoot();
     const store = await openStore(this.root);
@@ -83,6 +88,12 @@ export class Builders {
     if (opts.platforms) {
       this.registry = await startRegistry();
       await pushBusyboxIndex(this.registry, [...CASE_PLATFORMS]);
+      if (opts.debian) {
+        const idx = await openStore(await tmpStoreRoot());
+        await debianIndex(idx, ['linux/arm64', 'linux/arm/v7'], 'debian-index:bookworm');
+        await pushImage(idx, 'debian-index:bookworm', `${this.registry.host}/library/debian:bookworm`);
+        await fs.rm(idx.root, { recursive: true, force: true });
+      }
       mirrors = [this.registry.url];
       await fs.writeFile(path.join(this.root, 'config.json'), JSON.stringify({ 'registry-mirrors': mirrors }));
     }

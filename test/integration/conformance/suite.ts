@@ -5,7 +5,7 @@
  */
 import { test, before, after, type TestContext } from 'node:test';
 import { execFile } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { readSavedImage, type SavedImage } from './archive.js';
@@ -105,7 +105,9 @@ export function defineShard(i: number, n: number, set: CaseSet = 'cases'): void 
   const cases = shardOf(loadCases(set), i, n, set);
   const b = new Builders();
   let started: Promise<void> | undefined;
-  const ready = () => (started ??= b.start({ platforms: cases.some((c) => c.spec.platform && !c.spec.skip) }));
+  const platformCases = cases.filter((c) => c.spec.platform && !c.spec.skip && !c.invalid);
+  const debian = platformCases.some((c) => /\bdebian\b/.test(readFileSync(path.join(c.dir, 'Dockerfile'), 'utf8')));
+  const ready = () => (started ??= b.start({ platforms: platformCases.length > 0, debian }));
   before(() => { if (cases.some((c) => !c.spec.skip)) return ready(); });
   after(() => b.stop(Boolean(process.env.CONFORMANCE_KEEP)));
   for (const c of cases) {
