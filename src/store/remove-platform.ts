@@ -7,7 +7,8 @@
  *                  index, and neither docker nor containerd rewrites an index to drop one
  *                  platform, so deleting "the arm64 image" means removing the tag and with it
  *                  every platform; docker refuses a delete by id that would remove more than
- *                  was named ("conflict: unable to delete … (must be forced)"), and -f goes on.
+ *                  was named ("conflict: unable to delete … (must be forced)"), and -f goes on;
+ *                  so does a command that removes those tags anyway (`rm $(drydock images -q)`).
  */
 import { formatPlatform } from '../image/platform.js';
 import { isIndexMediaType } from '../image/oci.js';
@@ -24,7 +25,8 @@ interface Match {
   platforms: string[];
 }
 
-export async function platformIdRecords(store: Store, name: string, opts: { force?: boolean }): Promise<ImageRecord[]> {
+/** The records `rm` removes for `name`; `removing`: references the same command already removes. */
+export async function platformIdRecords(store: Store, name: string, opts: { force?: boolean; removing?: Set<string> }): Promise<ImageRecord[]> {
   const id = /^(?:sha256:)?([a-f0-9]{1,64})$/.exec(name)?.[1];
   const matches = new Map<string, Match>();
   if (id) {
@@ -46,7 +48,7 @@ export async function platformIdRecords(store: Store, name: string, opts: { forc
   if (!m) throw new DrydockError('NOT_FOUND', `No such image: ${name}`);
   const tags = m.records.map((r) => parseReference(r.ref).familiar()).join(', ');
   const repos = new Set(m.records.map((r) => parseReference(r.ref).repository));
-  if (opts.force) return m.records;
+  if (opts.force || m.records.every((r) => opts.removing?.has(r.ref))) return m.records;
   if (m.platform) {
     throw new DrydockError('USAGE', `conflict: unable to delete ${name} (must be forced) - it is the ${m.platform} image of ${tags} (${m.platforms.join(', ')}): remove ${tags} to delete every platform`);
   }

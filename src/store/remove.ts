@@ -22,10 +22,13 @@ function isRefForm(name: string, rec: ImageRecord): boolean {
 
 export async function removeImages(store: Store, names: string[], opts: { force?: boolean } = {}): Promise<RemoveResult> {
   const toUntag = new Map<string, ImageRecord>();
+  // Ids of a multi-platform image's other platforms come last: `rm $(drydock images -q)` names
+  // the whole image too, and then removing it is what was asked.
+  const platformIds: string[] = [];
   for (const name of names) {
     const rec = await store.images.get(name);
     if (!rec) {
-      for (const r of await platformIdRecords(store, name, opts)) toUntag.set(r.ref, r);
+      platformIds.push(name);
       continue;
     }
     if (isRefForm(name, rec)) {
@@ -39,6 +42,9 @@ export async function removeImages(store: Store, names: string[], opts: { force?
       throw new DrydockError('USAGE', `conflict: unable to delete ${name} (must be forced) - image is referenced in multiple repositories`);
     }
     for (const r of all) toUntag.set(r.ref, r);
+  }
+  for (const name of platformIds) {
+    for (const r of await platformIdRecords(store, name, { ...opts, removing: new Set(toUntag.keys()) })) toUntag.set(r.ref, r);
   }
   const candidates = await reachable(store, [...toUntag.values()].map((r) => r.target.digest));
   const untagged: string[] = [];

@@ -123,6 +123,12 @@ describe('a two-platform build and its readers', () => {
     const byIndex = ok(await runDrydock(['rm', index.slice(7, 19)], { root }), 'rm index digest');
     assert.match(byIndex.stdout, /^Untagged: mp:1\n/);
     assert.deepEqual(await imageIds(root, 'mp'), {});
+    // `rm $(drydock images -q)`: every row's id, the whole image named too: no conflict.
+    ok(await runDrydock(['build', '-q', '--platform', PLATFORMS, '-t', 'mp:1', ctx], { root }), 'rebuild');
+    const again = await imageIds(root, 'mp');
+    const all = ok(await runDrydock(['rm', again['linux/arm64']!, again['linux/amd64']!], { root }), 'rm every row');
+    assert.match(all.stdout, /^Untagged: mp:1\n/);
+    assert.deepEqual(await imageIds(root, 'mp'), {});
   });
 
   it('a RUN failing for one platform names it after the Dockerfile line', async () => {
