@@ -4,7 +4,7 @@
  * `<root>/config.json`, applied after each build), and unpacked snapshots that no image and no
  * cache record uses any more are removed.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '../store/index.js';
 import type { Digest, Index, Manifest, ImageConfig } from '../image/oci.js';
@@ -39,7 +39,11 @@ export async function pruneStepCache(store: Store, opts: { keepBytes?: number; d
     }
     result.records++;
     if (e.blob && !kept.has(e.blob)) result.bytes += e.size;
-    if (!opts.dryRun) await cache.delete(e.key);
+    if (!opts.dryRun) {
+      await cache.delete(e.key);
+      // Its --explain trace goes with it (explain.ts; the parent's `.next` list skips a missing one).
+      await rm(join(store.root, 'cache', 'traces', `${e.key.replace(/^sha256:/, '')}.json`), { force: true });
+    }
   }
   return result;
 }

@@ -78,3 +78,15 @@ test('the same store, another directory: compared with the build the cache holds
   assert.match(r.stderr, /#\d+ not cached: files it copies: 1 changed \(main\.go\)/);
   assert.match(section(r.stderr), /COPY \. \.\n {6}files it copies: 1 changed \(main\.go\)\n/);
 });
+
+test('prune --cache drops the traces of the records it drops', async () => {
+  const { readdir } = await import('node:fs/promises');
+  const ctx = await contextDir(FILES);
+  const root = await machine();
+  assert.equal((await runDrydock(['build', '--progress=plain', ctx], { root })).code, 0);
+  const traces = async () => (await readdir(join(root, 'cache', 'traces')).catch(() => [])).filter((f) => f.endsWith('.json'));
+  assert.ok((await traces()).length >= 4, 'one trace per layer step');
+  const r = await runDrydock(['prune', '--cache'], { root });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(await traces(), []);
+});
