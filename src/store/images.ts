@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrydockError } from '../util/errors.js';
-import type { Descriptor, Digest } from '../image/oci.js';
+import { isIndexMediaType, type Descriptor, type Digest } from '../image/oci.js';
 import { isDigest } from '../image/digest.js';
 import { parseReference, type ImageReference } from '../image/reference.js';
 import { resolveFromContent, resolvePlatforms } from '../image/resolve.js';
@@ -33,8 +33,13 @@ export class ImageStore {
     return join(this.dir, `${createHash('sha256').update(ref).digest('hex')}.json`);
   }
 
-  /** Finds an image by reference (any form parseReference takes) or by id (config digest or a unique prefix). */
-  async get(ref: string): Promise<ImageRecord | undefined> {
+  /**
+   * Finds an image by reference (any form parseReference takes) or by id (config digest or a
+   * unique prefix). `platforms` (default true): an id may also be a multi-platform image's index
+   * digest (what `build` prints, `--iidfile`: that record) or another platform's config digest (a
+   * row of `drydock images`: the record with that platform's manifest as its target).
+   */
+  async get(ref: string, opts: { platforms?: boolean } = {}): Promise<ImageRecord | undefined> {
     let parsed: ImageReference | undefined;
     try {
       parsed = parseReference(ref);
@@ -56,6 +61,22 @@ export class ImageStore {
     for (const r of await this.list()) {
       const imageId = await this.imageId(r).catch(() => undefined);
       if (imageId && imageId.slice(7).startsWith(id[1]!) && !matches.has(imageId)) matches.set(imageId, r);
+    }
+    if (matches.size > 1) throw new DrydockError('USAGE', `image id prefix ${JSON.stringify(ref)} is ambiguous`);
+    if (matches.size === 0 && opts.platforms !== false) return this.byPlatformId(ref, id[1]!);
+    return matches.values().next().value;
+  }
+
+  /** An index digest or one platform's config digest (prefix) of a multi-platform image. */
+  private async byPlatformId(ref: string, hex: string): Promise<ImageRecord | undefined> {
+    const matches = new Map<Digest, ImageRecord>();
+    for (const r of await this.list()) {
+      if (!isIndexMediaType(r.target.mediaType)) continue;
+      if (r.target.digest.slice(7).startsWith(hex) && !matches.has(r.target.digest)) matches.set(r.target.digest, r);
+      for (const p of await resolvePlatforms(this.content, r.target).catch(() => [])) {
+        const id = p.configDescriptor.digest;
+        if (id.slice(7).startsWith(hex) && !matches.has(id)) matches.set(id, { ...r, target: { ...p.manifestDescriptor, platform: p.platform } });
+      }
     }
     if (matches.size > 1) throw new DrydockError('USAGE', `image id prefix ${JSON.stringify(ref)} is ambiguous`);
     return matches.values().next().value;

@@ -26,7 +26,7 @@ export async function removeImages(store: Store, names: string[], opts: { force?
   // the whole image too, and then removing it is what was asked.
   const platformIds: string[] = [];
   for (const name of names) {
-    const rec = await store.images.get(name);
+    const rec = await store.images.get(name, { platforms: false });
     if (!rec) {
       platformIds.push(name);
       continue;

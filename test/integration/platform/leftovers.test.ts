@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -106,6 +106,23 @@ describe('a two-platform build and its readers', () => {
     } finally {
       await rm(proot, { recursive: true, force: true });
     }
+  });
+
+  it('inspect, run and tag take another platform\'s id from drydock images, and the index digest build prints (--iidfile)', async (t) => {
+    const ids = await imageIds(root, 'mp');
+    const arm = JSON.parse(ok(await runDrydock(['inspect', ids['linux/arm64']!], { root }), 'inspect arm64 id').stdout)[0] as { Id: string; Architecture: string };
+    assert.deepEqual([arm.Id.slice(7, 19), arm.Architecture], [ids['linux/arm64'], 'arm64']);
+    const iid = join(out, 'iid');
+    ok(await runDrydock(['build', '-q', '--platform', PLATFORMS, '--iidfile', iid, ctx], { root }), 'build --iidfile');
+    const index = (await readFile(iid, 'utf8')).trim();
+    const byIndex = JSON.parse(ok(await runDrydock(['inspect', index], { root }), 'inspect index digest').stdout)[0] as { Id: string };
+    assert.equal(byIndex.Id.slice(7, 19), ids['linux/amd64'], 'the index digest names the image: the host platform is shown');
+    ok(await runDrydock(['tag', ids['linux/arm64']!, 'mparm:1'], { root }), 'tag arm64 id');
+    assert.equal((await inspect(root, 'mparm:1')).Architecture, 'arm64');
+    ok(await runDrydock(['rm', 'mparm:1'], { root }), 'rm mparm:1');
+    if (!checkEmulation(fixturePlatform('linux/arm64'), hostPlatform()).ok) return t.skip('no arm64 emulator registered with binfmt_misc');
+    assert.equal(ok(await runDrydock(['run', '--network', 'none', ids['linux/arm64']!], { root }), 'run arm64 id').stdout, 'aarch64\n');
+    assert.equal(ok(await runDrydock(['run', '--network', 'none', index], { root }), 'run index digest').stdout, 'x86_64\n');
   });
 
   it('rm by the index digest untags it; by another platform\'s id is a conflict naming the tag, and -f removes it', async () => {
