@@ -76,10 +76,11 @@ export function platformEvents(emit: EventSink, k: number, stagesPerPlatform: nu
  * as BuildKit's vertex reads `[linux/arm64 stage-0 2/2] RUN …`. A stage on another platform than
  * the target (a `$BUILDPLATFORM` builder) reads `[linux/amd64->arm64]`, as BuildKit's
  * prefixCommand/formatTargetPlatform (frontend/dockerfile/dockerfile2llb/convert.go) show it.
- * A cancellation is left as it is.
+ * A cancellation, and an error that names its platform already, are left as they are.
  */
 export function platformError(e: unknown, plan: BuildPlan): unknown {
-  if (!(e instanceof DrydockError) || e.code === 'CANCELLED') return e;
+  // The foreign-RUN guard's message starts with the platform already (`--platform linux/s390x: …`).
+  if (!(e instanceof DrydockError) || e.code === 'CANCELLED' || e.message.startsWith('--platform ')) return e;
   const target = formatPlatform(plan.targetPlatform);
   const line = e.location?.line;
   const stage = line === undefined ? undefined : plan.stages.find((s) => s.location.line === line || s.commands.some((c) => c.location.line <= line && line <= c.location.endLine));

@@ -158,6 +158,12 @@ describe('a two-platform build and its readers', () => {
     const c = await runDrydock(['build', '--progress', 'quiet', '--platform', PLATFORMS, cross], { root });
     assert.equal(c.code, 1);
     assert.equal(c.stderr.trim().split('\n').at(-1), 'error: Dockerfile:3: [linux/amd64->arm64] process "/bin/sh -c test "$TARGETARCH" != arm64" did not complete successfully: exit code: 1');
+    // The foreign-RUN guard names the platform itself: no second label.
+    if (!checkEmulation({ os: 'linux', architecture: 's390x' }, hostPlatform()).ok) {
+      const g = await runDrydock(['build', '--progress', 'quiet', '--platform', 'linux/amd64,linux/s390x', await contextDir({ Dockerfile: 'FROM scratch\nRUN true\n' })], { root });
+      assert.equal(g.code, 1);
+      assert.match(g.stderr.trim().split('\n').at(-1)!, /^error: Dockerfile:2: --platform linux\/s390x: RUN true must run linux\/s390x programs on this linux\/amd64 host, but /);
+    }
   });
 
   // BuildKit gives a scratch stage the target platform whatever its FROM --platform says
