@@ -163,7 +163,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       const summaries: StageSummary[] = [];
       for (const s of stages) {
         const r = solved.results.get(s.index)!;
-        summaries.push({ ...shown(k, s.index, s.name), size: await stageSize(ws, r), layers: r.layers.length, inImage: s.index === p.target.index, cachedSteps: r.cachedSteps, steps: r.steps });
+        summaries.push({ ...shown(k, s.index, s.name), size: await stageSize(ws, r), layers: r.layers.length, inImage: s.index === p.target.index, cachedSteps: r.cachedSteps, steps: r.steps, ...(multi ? { platform: labelOf(k) } : {}) });
       }
       const layers = stages.map((s) => ({ ...shown(k, s.index, s.name), inImage: s.index === p.target.index, layers: solved.results.get(s.index)!.layers.map((l) => l.descriptor) }));
       return { t, target, config, built, cacheInput, summaries, layers };

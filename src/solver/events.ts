@@ -23,7 +23,11 @@ export type BuildEvent =
 
 export interface StageInfo { index: number; name: string; base: string }
 
-export interface StageSummary { index: number; name: string; size: number; layers: number; inImage: boolean; cachedSteps: number; steps: number }
+export interface StageSummary {
+  index: number; name: string; size: number; layers: number; inImage: boolean; cachedSteps: number; steps: number;
+  /** The target platform this stage was solved for, in a multi-platform build (its name starts with it). */
+  platform?: string;
+}
 
 export interface ImageSummary { id: string; manifestDigest: string; size: number; layers: number; refs: string[] }
 

@@ -24,6 +24,19 @@ test('size report compares the image with the largest stage left behind', () => 
   assert.match(text, /final image 8\.40 MB, 2 layers — 98\.7% smaller than the builder stage \(646 MB\)/);
 });
 
+test('a multi-platform report gives each platform its own final line, against its own stages', () => {
+  const s = (index: number, platform: string, name: string, size: number, inImage: boolean) =>
+    ({ index, name: `${platform} ${name}`, platform, size, layers: inImage ? 2 : 9, inImage, cachedSteps: 0, steps: 1 });
+  const r = sizeReport([
+    s(0, 'linux/amd64', 'build', 607_000_000, false), s(1, 'linux/amd64', 'stage-1', 3_290_000, true),
+    s(2, 'linux/arm64', 'build', 600_000_000, false), s(3, 'linux/arm64', 'stage-1', 3_220_000, true),
+  ], { id: 'sha256:x', manifestDigest: 'sha256:y', size: 3_290_000, layers: 2, refs: [] });
+  const text = formatSizeReport(r).split('\n');
+  assert.equal(text.filter((l) => l.startsWith('final image')).length, 2);
+  assert.ok(text.includes('final image linux/amd64 3.29 MB, 2 layers — 99.5% smaller than the linux/amd64 build stage (607 MB)'), text.join('\n'));
+  assert.ok(text.includes('final image linux/arm64 3.22 MB, 2 layers — 99.5% smaller than the linux/arm64 build stage (600 MB)'), text.join('\n'));
+});
+
 test('single-stage report has no comparison', () => {
   const r = sizeReport([{ index: 0, name: 'stage-0', size: 5, layers: 1, inImage: true, cachedSteps: 0, steps: 1 }],
     { id: 'sha256:x', manifestDigest: 'sha256:y', size: 5, layers: 1, refs: [] });
