@@ -16,7 +16,7 @@ import type { OutputSpec } from './options.js';
 import { DrydockError } from '../util/errors.js';
 import { imageAnnotations, indexAnnotations } from './annotations.js';
 import { outputManifest, pushOutput, withDescriptorAnnotations, type OutputImage } from './output-image.js';
-import { imagePlatform, type ExportInput, type ExportResult, type PlatformImageInput } from './outputs.js';
+import { eachOutput, imagePlatform, type ExportInput, type ExportResult, type PlatformImageInput } from './outputs.js';
 import { platformDir } from './multi-platform.js';
 
 export async function exportIndexOutputs(x: ExportInput, platforms: PlatformImageInput[]): Promise<ExportResult> {
@@ -38,16 +38,7 @@ export async function exportIndexOutputs(x: ExportInput, platforms: PlatformImag
   for (const ref of refs) await x.store.images.put(ref, stored);
   if (toStore) x.emit({ type: 'export', time: Date.now(), kind: 'image', digest: stored.digest });
 
-  for (const o of outputs) {
-    if (o.type === 'image') {
-      if (o.attrs.push === 'true') {
-        if (!refs.length) throw new DrydockError('USAGE', 'output type=image,push=true needs a name (-t NAME or name=NAME)');
-        await exportOne({ ...o, type: 'registry', name: refs.join(',') }, x, images);
-      }
-      continue;
-    }
-    await exportOne(o, x, images);
-  }
+  await eachOutput(outputs, refs, x, images, exportOne);
   return {
     imageId: stored.digest, manifestDigest: stored.digest, refs,
     platforms: images.map((i, k) => ({ platform: formatPlatform(i.platform), imageId: ids[k]!, manifestDigest: i.manifest.digest })),

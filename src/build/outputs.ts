@@ -70,17 +70,23 @@ export async function exportOutputs(x: ExportInput): Promise<ExportResult> {
   for (const ref of refs) await x.store.images.put(ref, withDescriptorAnnotations(manifestDescriptor, stored.manifestDescriptor));
   if (toStore) x.emit({ type: 'export', time: Date.now(), kind: 'image', digest: manifestDescriptor.digest });
   const image: OutputImage = { store: x.store, config: x.config, layers, manifest: manifestDescriptor, annotations: stored.manifest, platform, builtLayers };
-  for (const o of outputs) {
-    if (o.type === 'image') {
-      if (o.attrs.push === 'true') {
-        if (!refs.length) throw new DrydockError('USAGE', 'output type=image,push=true needs a name (-t NAME or name=NAME)');
-        await exportOne({ ...o, type: 'registry', name: refs.join(',') }, x, image);
-      }
-      continue;
-    }
-    await exportOne(o, x, image);
-  }
+  await eachOutput(outputs, refs, x, image, exportOne);
   return { imageId: configDigest, manifestDigest: manifestDescriptor.digest, refs };
+}
+
+/**
+ * Every output in turn. `type=image` is the store, already written: it only pushes, when
+ * `push=true`, as `type=registry` to the image's names.
+ */
+export async function eachOutput<I>(outputs: OutputSpec[], refs: string[], x: ExportInput, image: I,
+  one: (o: OutputSpec, x: ExportInput, image: I) => Promise<void>): Promise<void> {
+  for (const o of outputs) {
+    if (o.type !== 'image') await one(o, x, image);
+    else if (o.attrs.push === 'true') {
+      if (!refs.length) throw new DrydockError('USAGE', 'output type=image,push=true needs a name (-t NAME or name=NAME)');
+      await one({ ...o, type: 'registry', name: refs.join(',') }, x, image);
+    }
+  }
 }
 
 export function imagePlatform(config: ImageConfig): Platform {
