@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runtime_pkgs=(runc zstd xz-utils bzip2 git ca-certificates uidmap)  # uidmap: newuidmap/newgidmap for rootless use (docs/rootless.md)
+runtime_pkgs=(runc zstd xz-utils bzip2 git ca-certificates uidmap fuse-overlayfs)  # uidmap: newuidmap/newgidmap for rootless use; fuse-overlayfs: its snapshots before Linux 5.11 (docs/rootless.md)
 # attr: getfattr/setfattr, which tests use to set and check xattrs independently of drydock.
 test_pkgs=(attr docker-registry apache2-utils openssl skopeo umoci podman buildah docker.io busybox-static debootstrap golang-go tmux fuse-overlayfs uidmap iproute2 chromium openssh-client qemu-user-static)
 

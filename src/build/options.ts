@@ -46,7 +46,7 @@ export interface BuildOptions {
    * the SOURCE_DATE_EPOCH environment variable. A `SOURCE_DATE_EPOCH` build arg wins over it.
    */
   sourceDateEpoch?: number;
-  snapshotter?: 'overlay' | 'copy' | 'auto';
+  snapshotter?: 'overlay' | 'fuse-overlayfs' | 'copy' | 'auto';
   /** `--secret`: secrets RUN --mount=type=secret can use. */
   secrets?: SecretSource[];
   /** `--ssh`: agents RUN --mount=type=ssh can use. */

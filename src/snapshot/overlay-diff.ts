@@ -9,6 +9,7 @@ import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { Pacer } from '../util/sync-fs.js';
 import { readXattrs } from '../util/xattr.js';
+import { fuseOpaque, fuseUpperNames } from './fuse-overlay.js';
 import { OPAQUE_XATTR, type Xattrs } from './xattr.js';
 import { type Change, append, compareNames, isWhiteout, join, layerXattrs, sameDirMeta, sameXattrs, sortedNamesSync } from './changes.js';
 
@@ -49,16 +50,22 @@ export async function lowerEntry(lowers: LowerLayer[], rel: string): Promise<{ s
 
 // The upperdir is walked with synchronous calls (paced): one entry per file written, most of them
 // small; each entry's xattrs are read as it is visited (one llistxattr, usually empty).
-export async function overlayChanges(upper: string, lowers: LowerLayer[]): Promise<Change[]> {
+// `fuse`: the upperdir of a mounted fuse-overlayfs, with its own markers (fuse-overlay.ts).
+export async function overlayChanges(upper: string, lowers: LowerLayer[], opts: { fuse?: boolean } = {}): Promise<Change[]> {
   const pacer = new Pacer();
   // `fresh`: the directory is not in any lower layer (or is opaque), so nothing below it is either:
   // no lookups there (Go's build cache alone makes 256 directories, most of them empty).
   const visit = async (rel: string, fresh: boolean): Promise<Change[]> => {
     const out: Change[] = [];
-    for (const name of sortedNamesSync(path.join(upper, rel))) {
+    const names = sortedNamesSync(path.join(upper, rel));
+    for (const { name, deleted } of opts.fuse ? fuseUpperNames(names) : names.map((n) => ({ name: n, deleted: false }))) {
       const p = join(rel, name);
       const source = path.join(upper, p);
       await pacer.pace();
+      if (deleted) {
+        out.push({ kind: 'delete', path: p });
+        continue;
+      }
       const st = lstatSync(source, { bigint: true });
       if (isWhiteout(st)) {
         out.push({ kind: 'delete', path: p });
@@ -71,8 +78,9 @@ export async function overlayChanges(upper: string, lowers: LowerLayer[]): Promi
         out.push(entry);
         continue;
       }
-      const opaque = all.get(OPAQUE_XATTR)?.toString() === 'y';
       const lower = fresh ? undefined : await lowerEntry(lowers, p);
+      // fuse-overlayfs marks every mkdir opaque; only one that hides something below is (as the kernel's).
+      const opaque = opts.fuse ? lower !== undefined && fuseOpaque(all, readdirSync(source)) : all.get(OPAQUE_XATTR)?.toString() === 'y';
       const lowerDir = lower?.stat.isDirectory() ? lower : undefined;
       const children = await visit(p, opaque || !lowerDir);
       if (opaque || children.length > 0 || !lowerDir || (await dirDiffers(lowerDir, st, entry.xattrs))) {

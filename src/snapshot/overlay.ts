@@ -15,7 +15,8 @@ import { DrydockError } from '../util/errors.js';
 import { hostCalls } from '../util/syscalls.js';
 import { runTool } from '../util/tool.js';
 import { OPAQUE_XATTR, USERXATTR, dumpXattrs } from './xattr.js';
-import { overlayChanges, upperSummary, type LowerLayer } from './overlay-diff.js';
+import { mountFuseOverlay, normalizeFuseUpper } from './fuse-overlay.js';
+import { lowerEntry, overlayChanges, upperSummary, type LowerLayer } from './overlay-diff.js';
 import type { LayerMeta, LayerStore } from './store.js';
 import { writeLayerTar, type DiffOptions } from './tar-writer.js';
 import type { ActiveSnapshot, SnapshotView } from './types.js';
@@ -90,7 +91,12 @@ function lowerdirs(store: LayerStore, layers: Digest[]): string[] {
   return [...topFirstUnique(layers).map((l) => store.shortLink(l)), 'empty'];
 }
 
-export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promise<ActiveSnapshot> {
+/** The mount of a driver: the kernel's overlayfs, or fuse-overlayfs (`fuse`, fuse-overlay.ts). */
+function mounter(fuse: boolean): typeof mountOverlay {
+  return fuse ? mountFuseOverlay : mountOverlay;
+}
+
+export async function overlayPrepare(store: LayerStore, layers: Digest[], fuse = false): Promise<ActiveSnapshot> {
   await requireLayers(store, layers);
   const dir = await store.newActive(layers);
   // The upperdir is made where a layer dir has its files, so that committing is one rename of
@@ -101,7 +107,7 @@ export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promi
   const merged = path.join(dir, 'merged');
   try {
     for (const d of [layerDir, upper, work, merged]) await mkdir(d, { mode: 0o755 });
-    await mountOverlay(store, lowerdirs(store, layers), merged, { upper, work });
+    await mounter(fuse)(store, lowerdirs(store, layers), merged, { upper, work });
   } catch (e) {
     await store.removeActive(dir);
     throw e;
@@ -113,6 +119,11 @@ export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promi
     if (mounted) {
       await hostCalls().unmount(merged);
       mounted = false;
+      // A layer dir is in the overlay format whichever driver made it (the next boot may probe another).
+      if (fuse) {
+        const lowers = await lowerLayers(store, layers);
+        await normalizeFuseUpper(upper, async (rel) => (await lowerEntry(lowers, rel)) !== undefined);
+      }
     }
   };
   // The upperdir becomes the layer's directory, by one rename into place.
@@ -124,7 +135,7 @@ export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promi
     diff(opts?: DiffOptions): Readable {
       return Readable.from(
         (async function* () {
-          const changes = await overlayChanges(upper, await lowerLayers(store, layers));
+          const changes = await overlayChanges(upper, await lowerLayers(store, layers), { fuse: fuse && mounted });
           opaqueSeen = changes.flatMap((c) => (c.kind === 'add' && c.opaque ? [c.path] : []));
           yield* writeLayerTar(changes, opts);
         })(),
@@ -152,13 +163,13 @@ export async function overlayPrepare(store: LayerStore, layers: Digest[]): Promi
   };
 }
 
-export async function overlayView(store: LayerStore, layers: Digest[]): Promise<SnapshotView> {
+export async function overlayView(store: LayerStore, layers: Digest[], fuse = false): Promise<SnapshotView> {
   await requireLayers(store, layers);
   const dir = await store.newActive(layers);
   const merged = path.join(dir, 'merged');
   try {
     await mkdir(merged);
-    await mountOverlay(store, lowerdirs(store, layers), merged);
+    await mounter(fuse)(store, lowerdirs(store, layers), merged);
   } catch (e) {
     await store.removeActive(dir);
     throw e;

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Digest } from '../image/oci.js';
 import type { DiffOptions } from './tar-writer.js';
 
-export type SnapshotDriver = 'overlay' | 'copy';
+export type SnapshotDriver = 'overlay' | 'fuse-overlayfs' | 'copy';
 
 export interface Snapshotter {
   readonly driver: SnapshotDriver;

@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
-import { getAttributeSync, listAttributesSync, setAttributeSync } from '@napi-rs/xattr';
+import { getAttributeSync, listAttributesSync, removeAttributeSync, setAttributeSync } from '@napi-rs/xattr';
 
 /** name → raw value, for one file. */
 export type Xattrs = Map<string, Buffer>;
@@ -88,5 +88,14 @@ export function writeXattr(file: string, name: string, value: Buffer): void {
     setAttributeSync(file, name, value);
   } catch (e) {
     throw xattrError(e, `setting extended attribute ${name} on ${file}`);
+  }
+}
+
+/** Removes one attribute from `file` itself; one it does not have is no error. */
+export function removeXattr(file: string, name: string): void {
+  try {
+    removeAttributeSync(file, name);
+  } catch (e) {
+    if (errnoCode(e) !== 'ENODATA') throw xattrError(e, `removing extended attribute ${name} from ${file}`);
   }
 }

@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .option('--secret <spec>', 'secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VAR; repeatable', collect)
     .option('--ssh <spec>', 'ssh agent for RUN --mount=type=ssh: default or ID[=SOCKET|KEY[,KEY]]; repeatable', collect)
     .option('--allow <entitlement>', 'allow an extra privilege: security.insecure, network.host; repeatable', collect)
-    .addOption(new Option('--snapshotter <driver>', 'filesystem snapshots').choices(['auto', 'overlay', 'copy']).default('auto'))
+    .addOption(new Option('--snapshotter <driver>', 'filesystem snapshots (auto: $DRYDOCK_SNAPSHOTTER if set, else probed)').choices(['auto', 'overlay', 'fuse-overlayfs', 'copy']).default('auto'))
     .addHelpText('after', `
 Examples:
   drydock build -t app:1 .                                  ./Dockerfile, context .

@@ -54,3 +54,21 @@ test('an explicit driver neither probes nor records', async () => {
   assert.equal((await openSnapshotter(root, { driver: 'copy' })).driver, 'copy');
   await assert.rejects(readFile(path.join(root, 'snapshots', 'driver.json')), { code: 'ENOENT' });
 });
+
+test('a recorded fuse-overlayfs answer is used; DRYDOCK_SNAPSHOTTER forces a driver without probing', async (t) => {
+  const recorded = await rootWith({ boot: await boot(), driver: 'fuse-overlayfs' });
+  assert.equal((await openSnapshotter(recorded)).driver, 'fuse-overlayfs');
+  const saved = process.env.DRYDOCK_SNAPSHOTTER;
+  t.after(() => {
+    if (saved === undefined) delete process.env.DRYDOCK_SNAPSHOTTER;
+    else process.env.DRYDOCK_SNAPSHOTTER = saved;
+  });
+  process.env.DRYDOCK_SNAPSHOTTER = 'fuse-overlayfs';
+  const forced = await rootWith();
+  assert.equal((await openSnapshotter(forced)).driver, 'fuse-overlayfs');
+  await assert.rejects(readFile(path.join(forced, 'snapshots', 'driver.json')), { code: 'ENOENT' });
+  // An explicit option (build --snapshotter) wins over the variable.
+  assert.equal((await openSnapshotter(forced, { driver: 'copy' })).driver, 'copy');
+  process.env.DRYDOCK_SNAPSHOTTER = 'zfs';
+  await assert.rejects(openSnapshotter(forced), /^DrydockError: DRYDOCK_SNAPSHOTTER=zfs: not a snapshotter \(auto, overlay, fuse-overlayfs, copy\)$/);
+});

@@ -1,0 +1,100 @@
+/**
+ * The fuse-overlayfs snapshotter (src/snapshot/fuse-overlay.ts), forced with DRYDOCK_SNAPSHOTTER,
+ * as an ordinary user: fuse-overlayfs writes deletions and opaque directories its own way in the
+ * upperdir; the layers must still be byte-identical to root's kernel-overlay build, and the layer
+ * dirs it leaves must read right under the kernel's overlayfs afterwards (the next boot's probe).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { runDrydock } from '../../helpers/cli.js';
+import { removeTmpStoreRoots } from '../../helpers/store.js';
+import { storeWith } from '../build/util.js';
+import { createRootlessUser, rootlessSupported, type RootlessUser } from './user.js';
+
+const run = promisify(execFile);
+const skip = await rootlessSupported();
+const EPOCH = { SOURCE_DATE_EPOCH: '1700000000' };
+const FUSE = { ...EPOCH, DRYDOCK_SNAPSHOTTER: 'fuse-overlayfs' };
+
+let user: RootlessUser;
+let work: string;
+/** /dev/fuse's mode before the test, when it had to be opened to all (as udev makes it on Debian). */
+let fuseMode: number | undefined;
+
+before(async () => {
+  if (skip) return;
+  if (await run('sh', ['-c', 'command -v fuse-overlayfs']).then(() => false, () => true)) {
+    throw new Error('fuse-overlayfs is missing: run scripts/setup.sh (Debian package fuse-overlayfs)');
+  }
+  // A user namespace's root opens /dev/fuse as the user: containers and minimal VMs make it 0600.
+  const mode = (await stat('/dev/fuse')).mode & 0o777;
+  if ((mode & 0o006) !== 0o006) {
+    fuseMode = mode;
+    await chmod('/dev/fuse', 0o666);
+  }
+  user = await createRootlessUser();
+  work = await mkdtemp(path.join(os.tmpdir(), 'drydock-fuse-'));
+  await chmod(work, 0o755);
+});
+
+after(async () => {
+  if (fuseMode !== undefined) await chmod('/dev/fuse', fuseMode);
+  await user?.remove();
+  if (work) await rm(work, { recursive: true, force: true });
+  await removeTmpStoreRoots();
+});
+
+async function context(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(work, 'ctx-'));
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
+  await run('chmod', ['-R', 'a+rX', dir]);
+  return dir;
+}
+
+test('drydock info as a user with DRYDOCK_SNAPSHOTTER=fuse-overlayfs reports it; an unknown driver is one line', { skip }, async () => {
+  const r = await user.runAs(['info', '--json'], { env: { DRYDOCK_SNAPSHOTTER: 'fuse-overlayfs' } });
+  assert.equal(r.code, 0, r.stderr);
+  const info = JSON.parse(r.stdout) as { snapshotter: string; rootless: boolean };
+  assert.deepEqual([info.snapshotter, info.rootless], ['fuse-overlayfs', true]);
+  const bad = await user.runAs(['info'], { env: { DRYDOCK_SNAPSHOTTER: 'zfs' } });
+  assert.notEqual(bad.code, 0);
+  assert.equal(bad.stderr.trim(), 'error: DRYDOCK_SNAPSHOTTER=zfs: not a snapshotter (auto, overlay, fuse-overlayfs, copy)');
+});
+
+test('fuse-overlayfs as the user: deletions, chowns, opaque dirs in a multi-stage build; the same image as root; its layers read by kernel overlay after', { skip }, async () => {
+  const { root: userRoot } = await storeWith('busybox');
+  await run('chown', ['-R', `${user.uid}:${user.gid}`, userRoot]);
+  const { root: rootRoot } = await storeWith('busybox');
+  const ctx = await context({
+    Dockerfile: [
+      'FROM busybox:latest AS base',
+      'RUN mkdir -p /opt/d/sub && echo a > /opt/d/a && echo b > /opt/d/sub/b && chown -R 1000:1000 /opt/d',
+      // A base file deleted (whiteout), a dir of a lower layer replaced (opaque), ownership set.
+      'RUN rm /etc/group && rm -rf /opt/d && mkdir /opt/d && echo c > /opt/d/c && chown 33:44 /opt/d/c && touch /f && chown 123:456 /f && chmod 4755 /f',
+      'RUN test ! -e /etc/group && test "$(ls -A /opt/d)" = c && test "$(stat -c %u:%g /opt/d/c)" = 33:44',
+      'FROM busybox:latest',
+      'COPY --from=base /opt /opt',
+      'COPY --from=base --chown=9:9 /f /f',
+      'RUN rm /bin/vi /etc/group && rm -rf /home && mkdir /home && chown 7:7 /home && mkdir /x && chown 65534:65534 /x',
+      'RUN test ! -e /bin/vi && test "$(ls -A /opt/d)" = c && stat -c "%n %u:%g %a" /f /home /x /opt/d/c > /owners',
+    ].join('\n'),
+  });
+  const asRoot = await runDrydock(['--root', rootRoot, 'build', '-q', '-t', 'fz:1', '.'], { cwd: ctx, env: EPOCH });
+  assert.equal(asRoot.code, 0, asRoot.stderr);
+  const asUser = await user.runAs(['--root', userRoot, 'build', '-q', '-t', 'fz:1', '.'], { cwd: ctx, env: FUSE });
+  assert.equal(asUser.code, 0, asUser.stderr);
+  assert.match(asUser.stdout.trim(), /^sha256:[0-9a-f]{64}$/);
+  assert.equal(asUser.stdout.trim(), asRoot.stdout.trim());
+  const owners = await user.runAs(['--root', userRoot, 'run', 'fz:1', 'cat', '/owners'], { env: FUSE });
+  assert.equal(owners.code, 0, owners.stderr);
+  assert.equal(owners.stdout, '/f 9:9 4755\n/home 7:7 755\n/x 65534:65534 755\n/opt/d/c 33:44 644\n');
+  // The layer dirs fuse-overlayfs made, mounted by the kernel's overlayfs: the same view.
+  const next = await context({ Dockerfile: 'FROM fz:1\nRUN test ! -e /bin/vi && test ! -e /etc/group && test "$(ls -A /opt/d)" = c && test -z "$(ls -A /home)"\n' });
+  const kernel = await user.runAs(['--root', userRoot, 'build', '-q', '--snapshotter', 'overlay', '.'], { cwd: next, env: EPOCH });
+  assert.equal(kernel.code, 0, kernel.stderr);
+});
