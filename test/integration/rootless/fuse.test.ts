@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { runDrydock } from '../../helpers/cli.js';
+import { repoRoot } from '../../helpers/paths.js';
 import { removeTmpStoreRoots } from '../../helpers/store.js';
 import { storeWith } from '../build/util.js';
 import { createRootlessUser, rootlessSupported, type RootlessUser } from './user.js';
@@ -97,4 +98,35 @@ test('fuse-overlayfs as the user: deletions, chowns, opaque dirs in a multi-stag
   const next = await context({ Dockerfile: 'FROM fz:1\nRUN test ! -e /bin/vi && test ! -e /etc/group && test "$(ls -A /opt/d)" = c && test -z "$(ls -A /home)"\n' });
   const kernel = await user.runAs(['--root', userRoot, 'build', '-q', '--snapshotter', 'overlay', '.'], { cwd: next, env: EPOCH });
   assert.equal(kernel.code, 0, kernel.stderr);
+});
+
+test('the seed example (examples/go-hello, multi-stage) on fuse-overlayfs as the user: the same image as root, and it runs', { skip }, async () => {
+  const { root: userRoot } = await storeWith('busybox', 'golang');
+  await run('chown', ['-R', `${user.uid}:${user.gid}`, userRoot]);
+  const { root: rootRoot } = await storeWith('busybox', 'golang');
+  const ctx = path.join(repoRoot, 'examples/go-hello');
+  const asRoot = await runDrydock(['--root', rootRoot, 'build', '-q', '-t', 'go-hello:multi', '.'], { cwd: ctx, env: EPOCH });
+  assert.equal(asRoot.code, 0, asRoot.stderr);
+  const asUser = await user.runAs(['--root', userRoot, 'build', '-q', '-t', 'go-hello:multi', '.'], { cwd: ctx, env: FUSE });
+  assert.equal(asUser.code, 0, asUser.stderr);
+  assert.equal(asUser.stdout.trim(), asRoot.stdout.trim());
+  const r = await user.runAs(['--root', userRoot, 'run', 'go-hello:multi'], { env: FUSE });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^hello from drydock\n/);
+});
+
+test('apt-get install in a Debian stage on fuse-overlayfs as the user (dpkg\'s renames, _apt\'s files)', { skip }, async () => {
+  const { root } = await storeWith('debian');
+  await run('chown', ['-R', `${user.uid}:${user.gid}`, root]);
+  const ctx = await context({
+    Dockerfile: [
+      'FROM debian:bookworm',
+      'RUN apt-get update && apt-get install -y --no-install-recommends hello && rm -rf /var/lib/apt/lists/*',
+      'RUN hello > /out && stat -c %U:%u /var/cache/apt/archives/partial >> /out && test ! -e /var/lib/apt/lists/lock',
+    ].join('\n'),
+  });
+  const b = await user.runAs(['--root', root, 'build', '-q', '-t', 'apt:1', '.'], { cwd: ctx, env: FUSE });
+  assert.equal(b.code, 0, b.stderr);
+  const r = await user.runAs(['--root', root, 'run', 'apt:1', 'cat', '/out'], { env: FUSE });
+  assert.equal(r.stdout, 'Hello, world!\n_apt:42\n', r.stderr);
 });
