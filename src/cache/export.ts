@@ -74,6 +74,9 @@ export async function exportCaches(specs: CacheSpec[] | undefined, input: CacheE
 
 async function exportOne(spec: Exclude<CacheSpec, { type: 'inline' }>, inputs: CacheExportInput[]): Promise<void> {
   const x = inputs[0]!;
+  // The registry client loads and probes `/v2/` while the artifact is written.
+  const target = spec.type === 'registry' ? remoteTarget(x.store, spec.ref, x.signal) : undefined;
+  target?.catch(() => undefined);
   const entries: Descriptor[] = [];
   let index: Buffer | undefined;
   for (const one of inputs) {
@@ -84,8 +87,7 @@ async function exportOne(spec: Exclude<CacheSpec, { type: 'inline' }>, inputs: C
   const idx = await x.store.content.writeBytes(index!);
   const root = { mediaType: MediaType.OciIndex, digest: idx.digest, size: idx.size };
   if (spec.type === 'registry') {
-    const t = await remoteTarget(x.store, spec.ref, x.signal);
-    await pushTree(x.store, t, root);
+    await pushTree(x.store, (await target)!, root);
   } else {
     await writeLayout(x.store, root, spec.dir, spec.tag);
   }

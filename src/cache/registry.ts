@@ -24,6 +24,8 @@ export interface RemoteTarget {
   reference: string;
   /** The reference as the user wrote it, normalised. */
   name: string;
+  /** The `/v2/` probe, started when the target is made: pushTree awaits it (its error, not a second probe). */
+  ready: Promise<string>;
 }
 
 /** A client for `ref`'s registry (never a pull mirror: caches and pushes go to the named registry). */
@@ -31,11 +33,16 @@ export async function remoteTarget(store: Store, ref: string, signal?: AbortSign
   const r = parseReference(ref);
   const { RegistryClient, endpointOptions, endpointsFor } = await import('../registry/index.js');
   const endpoint = endpointsFor(r.domain, await endpointOptions({ mirrors: {} }, store.root)).find((e) => !e.mirror)!;
-  return { client: new RegistryClient(endpoint, { signal }), repo: r.path, reference: r.digest ?? r.tag ?? 'latest', name: r.toString() };
+  const client = new RegistryClient(endpoint, { signal });
+  // The probe's round trip overlaps whatever the caller does before its first request.
+  const ready = client.ping();
+  ready.catch(() => undefined);
+  return { client, repo: r.path, reference: r.digest ?? r.tag ?? 'latest', name: r.toString(), ready };
 }
 
 /** Pushes the tree under `root` (all of it in the store) and tags the root `t.reference`. */
 export async function pushTree(store: Store, t: RemoteTarget, root: Descriptor): Promise<Digest> {
+  await t.ready;
   const tree = await walkTree(root, (d) => store.content.readBytes(d.digest));
   // Blobs in parallel (skipped, mounted or uploaded as they are), then manifests, the tag last.
   const { pushBlobs } = await import('../registry/index.js');

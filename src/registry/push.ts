@@ -93,11 +93,16 @@ async function planPush(store: Store, target: Descriptor): Promise<PushPlan> {
 export async function pushBlobs(store: Store, client: RegistryClient, to: { domain: string; repo: string }, blobs: Descriptor[], opts: PushOptions = {}): Promise<void> {
   const { repo } = to;
   const emit = (e: Omit<TransferEvent, 'direction'>) => opts.onProgress?.({ direction: 'push', ...e });
-  const mounts = opts.mountFrom ? undefined : await mountSources(store, to.domain, repo);
+  // Mount candidates are only needed for a blob the registry lacks: read while the HEADs are out.
+  const mounts = opts.mountFrom ? undefined : mountSources(store, to.domain, repo);
+  mounts?.catch(() => undefined);
   await mapLimit(blobs, opts.concurrency ?? 5, async (d) => {
-    // An imported cache's layer not downloaded yet: mounted from the cache's repository when it is on this registry.
-    const offer = offeredBlob(store, d.digest)?.from;
-    const from = opts.mountFrom ?? [...new Set([...(mounts?.get(d.digest) ?? []), ...(await pushedTo(store.root, client.host, d.digest)), ...(offer?.host === client.host ? [offer.repo] : [])])];
+    const from = async () => {
+      if (opts.mountFrom) return opts.mountFrom;
+      // An imported cache's layer not downloaded yet: mounted from the cache's repository when it is on this registry.
+      const offer = offeredBlob(store, d.digest)?.from;
+      return [...new Set([...((await mounts)?.get(d.digest) ?? []), ...(await pushedTo(store.root, client.host, d.digest)), ...(offer?.host === client.host ? [offer.repo] : [])])];
+    };
     await pushBlob(client, store, repo, d, from, opts, emit);
     await notePushed(store.root, client.host, repo, d.digest);
   });
@@ -157,14 +162,14 @@ async function mountSources(store: Store, domain: string, repo: string): Promise
 }
 
 async function pushBlob(
-  client: RegistryClient, store: Store, repo: string, d: Descriptor, mountFrom: string[], opts: PushOptions,
+  client: RegistryClient, store: Store, repo: string, d: Descriptor, mountFrom: () => Promise<string[]>, opts: PushOptions,
   emit: (e: Omit<TransferEvent, 'direction'>) => void,
 ): Promise<void> {
   if ((await client.blobExists(repo, d.digest)) !== undefined) {
     emit({ phase: 'exists', digest: d.digest, size: d.size });
     return;
   }
-  for (const from of mountFrom) {
+  for (const from of await mountFrom()) {
     if (from === repo) continue;
     if (await client.mountBlob(repo, d.digest, from)) {
       emit({ phase: 'mounted', digest: d.digest, size: d.size, detail: from });

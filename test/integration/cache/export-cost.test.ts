@@ -5,13 +5,15 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, type RegistryFixture } from '../../helpers/registry.js';
 import { startFaultProxy, type FaultProxy, type FaultRequest } from '../../helpers/faultproxy.js';
 import { removeTmpStoreRoots } from '../../helpers/store.js';
 import { runDrydock } from '../../helpers/cli.js';
+import { openStore } from '../../../src/store/index.js';
+import type { Digest } from '../../../src/image/oci.js';
 import { contextDir, machine } from './util.js';
 
 const DOCKERFILE = [
@@ -105,4 +107,17 @@ test('compression=zstd converts each layer once: a second export compresses noth
   const second = await requestsOf(() => build(root, cacheTo, env));
   assert.equal(await compressions(), first, 'no layer compressed again');
   assert.equal(second.filter(isBlobPut).length, 0, 'the same zstd blobs: nothing uploaded again');
+});
+
+test('the registry is probed (GET /v2/) while the cache artifact is written, not after it, and once', async () => {
+  const root = await machine();
+  const repo = 'cost/probe';
+  const reqs = await requestsOf(() => build(root, ['--cache-to', `type=registry,ref=${proxy.host}/${repo}:cache,mode=max`]));
+  const pings = reqs.filter((r) => r.method === 'GET' && r.path === '/v2/');
+  assert.equal(pings.length, 1, reqs.map((r) => `${r.method} ${r.path}`).join('\n'));
+  // The cache config (records and traces) is the last blob the export writes into the store.
+  const index = await (await fetch(`${registry.url}/v2/${repo}/manifests/cache`, { headers: { accept: 'application/vnd.oci.image.index.v1+json' } })).json() as { manifests: Array<{ digest: string }> };
+  const manifest = await (await fetch(`${registry.url}/v2/${repo}/manifests/${index.manifests[0]!.digest}`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).json() as { config: { digest: string } };
+  const written = (await stat((await openStore(root)).content.path(manifest.config.digest as Digest))).mtimeMs;
+  assert.ok(pings[0]!.time <= written, `the probe came ${pings[0]!.time - written} ms after the cache config was written`);
 });
