@@ -128,7 +128,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       const signal = abort.signal;
       const cache = await openBuildCache(store, opts.cacheFrom, { platform, emit: pemit, signal });
       const cacheMounts = await openCacheMounts(store, cache, opts.cacheTo, pemit);
-      const images = new ImageResolver(store, { pull: !!opts.pull, platform, emit: pemit, signal, memo: imageMemo });
+      // With an imported cache a base's layers are fetched only when a step or an output needs them (BuildKit's lazy pull).
+      const images = new ImageResolver(store, { pull: !!opts.pull, platform, emit: pemit, signal, memo: imageMemo, lazyLayers: cache instanceof ImportingStepCache });
       const named = new NamedContexts(namedSpecs, { store, images, platform, memoPath, signal });
       const explainer = await Explainer.open(store.root, `${dockerfilePath ?? `stdin:${resolvePath(opts.context as string)}`}\0${stageLabel(p.target.index, p.target.name)}${multi ? `\0${labelOf(k)}` : ''}`, cache instanceof ImportingStepCache ? cache.imported : []);
       const solved = await solve(stages, p.target.index, {
@@ -166,7 +167,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         summaries.push({ ...shown(k, s.index, s.name), size: await stageSize(ws, r), layers: r.layers.length, inImage: s.index === p.target.index, cachedSteps: r.cachedSteps, steps: r.steps, ...(multi ? { platform: labelOf(k) } : {}) });
       }
       const layers = stages.map((s) => ({ ...shown(k, s.index, s.name), inImage: s.index === p.target.index, layers: solved.results.get(s.index)!.layers.map((l) => l.descriptor) }));
-      return { t, target, config, built, cacheInput, summaries, layers };
+      return { t, target, config, built, cacheInput, summaries, layers, images };
     };
     const gate = limiter(platformLimit());
     const settled = await Promise.allSettled(targets.map((_, k) => gate(() => solvePlatform(k)).catch((e) => { abort.abort(e); throw multi ? platformError(e, plans[k]!) : e; })));
@@ -186,6 +187,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       ...(multi ? { platforms: solved.map((s) => ({ config: s.config, layers: s.target.layers, builtLayers: s.built })) } : {}),
     }).catch(during('exporting the image'));
     await exportCaches(opts.cacheTo, solved.map((s) => s.cacheInput)).catch(during('exporting the build cache'));
+    for (const s of solved) await s.images.tagComplete();
 
     const stageSummaries = solved.flatMap((s) => s.summaries);
     const image: ImageSummary = {

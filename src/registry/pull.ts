@@ -2,6 +2,7 @@
  * pullImage: manifest (or index, then the platform's manifest), config and layers into the
  * content store, each blob's digest verified as it is written; then the tag. Content is stored
  * bottom-up (layers, config, manifest, index, ref) so a killed pull leaves no dangling ref.
+ * A build's lazy pull (lazyLayers) stores no layer and no ref: the layers are offered instead.
  */
 import type { Readable } from 'node:stream';
 import { DrydockError } from '../util/errors.js';
@@ -15,6 +16,7 @@ import { DEFAULT_RETRY, backoff, isRetryableNetworkError, networkError } from '.
 import { endpointOptions } from './settings.js';
 import type { PullOptions, TransferEvent } from './types.js';
 import { countBytes, endpointsError, mapLimit, withContext } from './util.js';
+import { offerBlob } from '../store/lazy.js';
 
 export interface PullResult {
   /** Normalised reference that was tagged: `docker.io/library/busybox:latest`. */
@@ -77,13 +79,21 @@ async function pullFrom(client: RegistryClient, store: Store, r: ImageReference,
     throw new DrydockError('FORMAT', `${client.host}: manifest ${manifestDescriptor.digest} has no config or layers`);
   }
 
-  const blobs = [...manifest.layers, manifest.config];
+  const lazy = !!opts.lazyLayers;
+  const blobs = lazy ? [manifest.config] : [...manifest.layers, manifest.config];
   await mapLimit(blobs, opts.concurrency ?? 3, (d) => fetchBlob(client, store, repo, d, emit, opts.signal));
+  if (lazy) {
+    for (const d of manifest.layers) {
+      if ((await store.content.size(d.digest)) === d.size) await store.leases.protect(d.digest);
+      // fetched later, after the pull has reported done: no progress events then
+      else offerBlob(store, d.digest, { fetch: () => fetchBlob(client, store, repo, d, () => {}, opts.signal), from: { host: client.host, repo } });
+    }
+  }
 
   await store.content.writeBytes(manifestBytes);
   emit({ phase: 'manifest', digest: manifestDescriptor.digest, size: manifestDescriptor.size });
   if (target.digest !== manifestDescriptor.digest) await store.content.writeBytes(top.bytes);
-  if (opts.tag !== false) await store.images.put(r.toString(), target);
+  if (opts.tag !== false && !lazy) await store.images.put(r.toString(), target);
   const config = await store.content.readJSON<ImageConfig>(manifest.config.digest);
   return { ref: r.toString(), target, manifestDescriptor, config };
 }

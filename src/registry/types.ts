@@ -23,6 +23,12 @@ export interface PullOptions extends RegistryOptions {
   concurrency?: number;
   /** Name the pulled image in the store (default true); false fetches content only, e.g. one more platform of a stored index. */
   tag?: boolean;
+  /**
+   * Fetch the manifest and config only; offer the layers to the store (store/lazy.ts), fetched
+   * when a build needs their bytes, as BuildKit resolves a base's config and pulls it lazily.
+   * The image is not tagged: an image whose layers the store lacks is not a stored image.
+   */
+  lazyLayers?: boolean;
 }
 
 export interface PushOptions extends RegistryOptions {

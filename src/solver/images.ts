@@ -27,10 +27,17 @@ export interface ImageResolverOptions {
   signal?: AbortSignal;
   /** Resolutions shared with other resolvers of the build (a multi-platform build's platforms). */
   memo?: Map<string, Promise<ResolvedImage>>;
+  /**
+   * Pull a base's manifest and config only, its layers when a step needs them (registry/pull.ts
+   * lazyLayers): with an imported cache, a stage that hits at every step never downloads its base.
+   */
+  lazyLayers?: boolean;
 }
 
 export class ImageResolver {
   private readonly memo: Map<string, Promise<ResolvedImage>>;
+  /** Images pulled lazily, not tagged yet (tagComplete). */
+  private readonly untagged: Array<{ ref: string; target: Descriptor; layers: Descriptor[] }> = [];
 
   constructor(private readonly store: Store, private readonly opts: ImageResolverOptions) {
     this.memo = opts.memo ?? new Map();
@@ -45,6 +52,19 @@ export class ImageResolver {
       this.memo.set(key, p);
     }
     return p;
+  }
+
+  /**
+   * Tags the bases pulled lazily whose layers the build has fetched since (a step ran on them, an
+   * output stored them), as a pull would have; one still incomplete stays untagged, so no ref
+   * names content the store lacks (fsck) and the next build resolves it again.
+   */
+  async tagComplete(): Promise<void> {
+    for (const u of this.untagged.splice(0)) {
+      let complete = true;
+      for (const l of u.layers) if (!(await this.store.content.has(l.digest))) complete = false;
+      if (complete) await this.store.images.put(u.ref, u.target);
+    }
   }
 
   private async load(ref: string, platform: Platform): Promise<ResolvedImage> {
@@ -71,7 +91,9 @@ export class ImageResolver {
       this.opts.emit({ type: 'pull', time: Date.now(), ref, status: 'progress', layer: t.digest, current: t.current ?? 0, total: t.size });
     };
     try {
-      pulled = await pullImage(this.store, indexRef ?? ref, { ...this.opts.registry, platform, signal: this.opts.signal, onProgress, ...(indexRef ? { tag: false } : {}) });
+      // Not for one more platform of a tagged index: the tag would name a manifest whose layers the store lacks.
+      const lazyLayers = !!this.opts.lazyLayers && !indexRef;
+      pulled = await pullImage(this.store, indexRef ?? ref, { ...this.opts.registry, platform, signal: this.opts.signal, onProgress, lazyLayers, ...(indexRef ? { tag: false } : {}) });
     } catch (e) {
       if (e instanceof DrydockError) {
         const what = indexRef ? `has no ${formatPlatform(platform)} image in the local store, and fetching it failed` : 'not in the local store, and pulling failed';
@@ -81,6 +103,7 @@ export class ImageResolver {
     }
     this.opts.emit({ type: 'pull', time: Date.now(), ref, status: 'done', bytes: fetched });
     const img = await resolveImage(this.store, pulled.manifestDescriptor, platform);
+    if (this.opts.lazyLayers && !indexRef) this.untagged.push({ ref: pulled.ref, target: pulled.target, layers: img.manifest.layers });
     return toResolved(indexRef ? ref : pulled.ref, img.manifestDescriptor.digest, img.config, img.manifest.layers, 'pulled');
   }
 }

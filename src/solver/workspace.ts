@@ -23,10 +23,15 @@ export interface Workspace {
 
 /** Make sure each layer is unpacked in the snapshotter (measuring its size on the way). */
 export async function ensureLayers(ws: Workspace, layers: LayerRef[]): Promise<void> {
+  const missing: LayerRef[] = [];
   for (const l of layers) {
     if (await ws.snapshotter.hasLayer(l.diffID)) continue;
     if (isSnapshotLayer(l.descriptor)) throw new DrydockError('STORE', `layer ${l.diffID} is no longer in the store (pruned?)`);
-    await materialize(ws.store, [l.descriptor.digest]); // an imported cache's layer: its bytes are needed now
+    missing.push(l);
+  }
+  // A lazily pulled base's or an imported cache's layers: their bytes are needed now, fetched together.
+  await materialize(ws.store, missing.map((l) => l.descriptor.digest));
+  for (const l of missing) {
     await ws.snapshotter.ensureLayer(l.diffID, () => {
       const { stream, size } = teeMeasure(openLayerTar(ws.store, l.descriptor, l.diffID));
       size.then((n) => ws.sizes.set(l.diffID, n)).catch(() => { /* size stays unknown */ });
@@ -102,7 +107,9 @@ export async function layerSize(ws: Workspace, l: LayerRef): Promise<number> {
   if (l.size !== undefined) return l.size;
   const known = await ws.sizes.get(l.diffID);
   if (known !== undefined) return known;
-  if (!isSnapshotLayer(l.descriptor)) await materialize(ws.store, [l.descriptor.digest]);
+  // A layer not fetched yet (a lazily pulled base, an imported cache) is not downloaded to be
+  // measured: its compressed size stands in until its bytes are here.
+  if (!isSnapshotLayer(l.descriptor) && offeredBlob(ws.store, l.descriptor.digest) && !(await ws.store.content.has(l.descriptor.digest))) return l.descriptor.size;
   const { stream, size } = teeMeasure(isSnapshotLayer(l.descriptor) ? ws.snapshotter.layerTar(l.diffID) : openLayerTar(ws.store, l.descriptor));
   stream.resume();
   const n = await size;
