@@ -13,9 +13,12 @@
  * Ownership is exact: run as root of the namespace, it creates files with the caller's ids and
  * mounts with allow_other,default_permissions by itself.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, lstat, readdir, unlink } from 'node:fs/promises';
+import { access, lstat, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DrydockError } from '../util/errors.js';
 import { hostCalls } from '../util/syscalls.js';
 import { runTool } from '../util/tool.js';
 import { readXattrs, removeXattr } from '../util/xattr.js';
@@ -68,15 +71,81 @@ export async function fuseUnavailable(): Promise<string | undefined> {
   return undefined;
 }
 
+/** A mounted fuse-overlayfs: drydock's own child, serving one target until it is unmounted. */
+interface FuseServer {
+  child: ChildProcess;
+  exited: Promise<void>;
+  stderr: () => string;
+}
+
+const servers = new Map<string, FuseServer>();
+const MOUNT_WAIT_MS = 30_000;
+const EXIT_WAIT_MS = 10_000;
+
 /**
  * Mounts `lowers` (relative to the store root, top first) with an optional upper on `target`.
  * Run in the store root with relative paths: no quoting of the user's store path in -o.
+ * fuse-overlayfs runs in the foreground (-f) as drydock's child, not as the daemon it makes of
+ * itself otherwise (libfuse's fuse_daemonize: fork, the parent exits): containers/storage
+ * (drivers/overlay/overlay.go, mountProgram) and containerd's snapshotter (the mount.fuse3
+ * helper, containerd/containerd#3765) let it daemonize, so once unmounted it exits as an orphan
+ * of PID 1, and where nothing there reaps (drydock as a pod's PID 1) zombies pile up
+ * (moby/moby#42635, containers/storage#1654). The child is reaped by fuseUnmounted().
  */
 export async function mountFuseOverlay(store: LayerStore, lowers: string[], target: string, upper?: { upper: string; work: string }): Promise<void> {
   const rel = (p: string) => path.relative(store.root, path.resolve(store.root, p));
   const opts = [`lowerdir=${lowers.map(rel).join(':')}`];
   if (upper) opts.push(`upperdir=${rel(upper.upper)}`, `workdir=${rel(upper.work)}`);
-  await runTool(FUSE_OVERLAYFS, ['-o', opts.join(','), path.resolve(target)], { cwd: store.root });
+  const mountpoint = path.resolve(target);
+  const before = (await stat(mountpoint)).dev;
+  const child = spawn(FUSE_OVERLAYFS, ['-f', '-o', opts.join(','), mountpoint], { cwd: store.root, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  // Its last words only: a long-lived server may warn now and then.
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => { err = (err + d).slice(-4096); });
+  let done: { code: number | null; signal: NodeJS.Signals | null; error?: Error } | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.once('error', (error) => { done = { code: null, signal: null, error }; resolve(); });
+    child.once('close', (code, signal) => { done ??= { code, signal }; resolve(); });
+  });
+  const server: FuseServer = { child, exited, stderr: () => err.trim().replace(/\s*\n\s*/g, '; ') };
+  // The mount is there when the target's device changes (FUSE gives it its own st_dev).
+  const deadline = Date.now() + MOUNT_WAIT_MS;
+  for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+    if (done) {
+      const why = done.error ? done.error.message : done.signal ?? `exit ${done.code}`;
+      throw new DrydockError('STORE', `${FUSE_OVERLAYFS} could not mount ${mountpoint} (${why}): ${server.stderr() || 'no message'}`);
+    }
+    if ((await stat(mountpoint).catch(() => undefined))?.dev !== before) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      await exited;
+      throw new DrydockError('STORE', `${FUSE_OVERLAYFS} did not mount ${mountpoint} within ${MOUNT_WAIT_MS / 1000} s: ${server.stderr() || 'no message'}`);
+    }
+    await sleep(wait);
+  }
+  servers.set(mountpoint, server);
+  // A mount left for the next open's recovery must not keep this process alive.
+  child.unref();
+  (child.stderr as unknown as { unref?: () => void }).unref?.();
+}
+
+/**
+ * After `target` is unmounted: waits for its fuse-overlayfs to exit (the kernel ends the FUSE
+ * session at unmount, and the server then returns) so that drydock reaps it. Where a lazy unmount
+ * left files open it is stopped (libfuse ends its loop on SIGTERM). Nothing for other mounts.
+ */
+export async function fuseUnmounted(target: string): Promise<void> {
+  const mountpoint = path.resolve(target);
+  const server = servers.get(mountpoint);
+  if (!server) return;
+  servers.delete(mountpoint);
+  server.child.ref();
+  const timeout = (ms: number) => sleep(ms, 'timeout' as const, { ref: false });
+  if ((await Promise.race([server.exited, timeout(EXIT_WAIT_MS)])) === 'timeout') {
+    server.child.kill('SIGTERM');
+    if ((await Promise.race([server.exited, timeout(EXIT_WAIT_MS)])) === 'timeout') server.child.kill('SIGKILL');
+    await server.exited;
+  }
 }
 
 /**

@@ -15,7 +15,7 @@ import { DrydockError } from '../util/errors.js';
 import { hostCalls } from '../util/syscalls.js';
 import { runTool } from '../util/tool.js';
 import { OPAQUE_XATTR, USERXATTR, dumpXattrs } from './xattr.js';
-import { mountFuseOverlay, normalizeFuseUpper } from './fuse-overlay.js';
+import { fuseUnmounted, mountFuseOverlay, normalizeFuseUpper } from './fuse-overlay.js';
 import { lowerEntry, overlayChanges, upperSummary, type LowerLayer } from './overlay-diff.js';
 import type { LayerMeta, LayerStore } from './store.js';
 import { writeLayerTar, type DiffOptions } from './tar-writer.js';
@@ -118,6 +118,7 @@ export async function overlayPrepare(store: LayerStore, layers: Digest[], fuse =
     if (released) throw new Error('snapshot already released');
     if (mounted) {
       await hostCalls().unmount(merged);
+      if (fuse) await fuseUnmounted(merged);
       mounted = false;
       // A layer dir is in the overlay format whichever driver made it (the next boot may probe another).
       if (fuse) {

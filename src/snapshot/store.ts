@@ -18,6 +18,7 @@ import { isAlive } from '../util/process.js';
 import { DrydockError } from '../util/errors.js';
 import { hostCalls } from '../util/syscalls.js';
 import { runTool } from '../util/tool.js';
+import { fuseUnmounted } from './fuse-overlay.js';
 import { convertWhiteouts, extractTar } from './unpack.js';
 
 export interface LayerMeta {
@@ -64,6 +65,7 @@ export async function unmount(target: string): Promise<void> {
     // Busy (a process still has a file open): detach now, the kernel frees it when released.
     await hostCalls().unmount(target, { detach: true });
   }
+  await fuseUnmounted(target);
 }
 
 /**

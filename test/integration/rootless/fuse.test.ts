@@ -7,10 +7,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { mountFuseOverlay } from '../../../src/snapshot/fuse-overlay.js';
+import { unmount, type LayerStore } from '../../../src/snapshot/store.js';
 import { runDrydock } from '../../helpers/cli.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { removeTmpStoreRoots } from '../../helpers/store.js';
@@ -21,6 +23,7 @@ const run = promisify(execFile);
 const skip = await rootlessSupported();
 const EPOCH = { SOURCE_DATE_EPOCH: '1700000000' };
 const FUSE = { ...EPOCH, DRYDOCK_SNAPSHOTTER: 'fuse-overlayfs' };
+const FUSE_OVERLAYFS = 'fuse-overlayfs';
 
 let user: RootlessUser;
 let work: string;
@@ -129,4 +132,51 @@ test('apt-get install in a Debian stage on fuse-overlayfs as the user (dpkg\'s r
   assert.equal(b.code, 0, b.stderr);
   const r = await user.runAs(['--root', root, 'run', 'apt:1', 'cat', '/out'], { env: FUSE });
   assert.equal(r.stdout, 'Hello, world!\n_apt:42\n', r.stderr);
+});
+
+/**
+ * A subreaper (prctl PR_SET_CHILD_SUBREAPER) around the CLI, as PID 1 of a pod is: a process
+ * orphaned below it comes to it, and it never reaps. After the CLI exits it prints how many
+ * fuse-overlayfs processes, zombie or not, it was left with.
+ */
+const SUBREAPER = [
+  'perl', '-e',
+  'syscall(157, 36, 1) == 0 or die "prctl: $!\n"; my $pid = fork // die; if (!$pid) { exec @ARGV or die "exec: $!\n" } '
+  + 'waitpid($pid, 0); my $code = $? >> 8; my $n = 0; '
+  + 'for my $d (glob "/proc/[0-9]*") { open(my $f, "<", "$d/status") or next; my %s = map { /^(\\w+):\\s*(.*)/ ? ($1, $2) : () } <$f>; '
+  + '$n++ if $s{Name} eq "fuse-overlayfs" && $s{PPid} == $$ } print STDERR "fuse-overlayfs left: $n\n"; exit $code',
+  '--',
+];
+
+test('fuse-overlayfs runs as drydock\'s child and is reaped at unmount: none left after a build as the user under a subreaper that never reaps', { skip }, async () => {
+  const { root } = await storeWith('busybox');
+  await run('chown', ['-R', `${user.uid}:${user.gid}`, root]);
+  const ctx = await context({ Dockerfile: 'FROM busybox:latest\nRUN echo a > /a\nRUN rm /a && mkdir /d\nCOPY Dockerfile /d/\n' });
+  const b = await user.runAs(['--root', root, 'build', '-q', '-t', 'reap:1', '.'], { cwd: ctx, env: FUSE, wrap: SUBREAPER });
+  assert.equal(b.code, 0, b.stderr);
+  assert.match(b.stderr, /^fuse-overlayfs left: 0$/m);
+  const left = await run('pgrep', ['-u', String(user.uid), '-x', FUSE_OVERLAYFS]).then((r) => r.stdout, () => '');
+  assert.equal(left, '');
+});
+
+test('mountFuseOverlay: mounted when it returns, its server a child until unmount() reaps it; a server that dies early is one line with its stderr', { skip }, async () => {
+  const root = await mkdtemp(path.join(work, 'mnt-'));
+  for (const d of ['lower', 'upper', 'work', 'merged']) await mkdir(path.join(root, d));
+  await writeFile(path.join(root, 'lower/f'), 'lower');
+  const store = { root } as LayerStore;
+  const children = () => run('pgrep', ['-P', String(process.pid), '-x', FUSE_OVERLAYFS]).then((r) => r.stdout.trim(), () => '');
+  await mountFuseOverlay(store, ['lower'], path.join(root, 'merged'), { upper: path.join(root, 'upper'), work: path.join(root, 'work') });
+  try {
+    assert.match(await children(), /^\d+$/);
+    await writeFile(path.join(root, 'merged/g'), 'upper');
+  } finally {
+    await unmount(path.join(root, 'merged'));
+  }
+  assert.equal(await children(), '');
+  assert.equal((await stat(path.join(root, 'upper/g'))).size, 5);
+  const err = await mountFuseOverlay(store, ['missing'], path.join(root, 'merged')).then(() => undefined, (e: Error) => e);
+  assert.ok(err, 'a missing lowerdir mounted');
+  assert.match(err.message, /^fuse-overlayfs could not mount \S+merged \(exit \d+\): .*missing/);
+  assert.doesNotMatch(err.message, /\n/);
+  assert.equal(await children(), '');
 });
