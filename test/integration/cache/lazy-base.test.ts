@@ -26,6 +26,17 @@ let debianRef: string;
 let debianRepo: string;
 /** The debian base's layer digests, as the registry serves them. */
 let debianLayers: string[];
+let busyboxLayers: string[];
+
+/** The layer digests of `ref` (HOST/repo:tag) as the registry serves them. */
+async function layersOf(ref: string): Promise<string[]> {
+  const repo = ref.slice(registry.host.length + 1).split(':')[0]!;
+  const accept = 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
+  const get = async (tag: string) => (await (await request(`${registry.url}/v2/${repo}/manifests/${tag}`, { headers: { accept } })).body.json()) as Manifest & Index;
+  let m = await get(ref.split(':').pop()!);
+  if (m.manifests) m = await get(m.manifests[0]!.digest);
+  return m.layers.map((l) => l.digest);
+}
 
 before(async () => {
   registry = await startRegistry();
@@ -34,11 +45,8 @@ before(async () => {
   const viaProxy = (ref: string) => proxy.host + ref.slice(registry.host.length);
   debianRef = viaProxy(seeded.debian);
   debianRepo = seeded.debian.slice(registry.host.length + 1).split(':')[0]!;
-  const accept = 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
-  const get = async <T>(ref: string) => (await (await request(`${registry.url}/v2/${debianRepo}/manifests/${ref}`, { headers: { accept } })).body.json()) as T;
-  let m = await get<Manifest & Index>(seeded.debian.split(':').pop()!);
-  if (m.manifests) m = await get<Manifest & Index>(m.manifests[0]!.digest);
-  debianLayers = m.layers.map((l) => l.digest);
+  debianLayers = await layersOf(seeded.debian);
+  busyboxLayers = await layersOf(seeded.busybox);
   assert.ok(debianLayers.length > 0);
   ctx = await contextDir({
     Dockerfile: [
@@ -90,4 +98,19 @@ test('a builder step that misses downloads the base\'s layers, and the complete 
   assert.equal(b.out, 'built-2\n');
   const store = await openStore(b.root);
   assert.ok(await store.images.get(debianRef), 'the base is tagged once all its layers are here');
+});
+
+test('a push to the base\'s registry mounts its layers: neither base is downloaded', async () => {
+  const root = await tmpStoreRoot();
+  const from = proxy.requests.length;
+  const r = await runDrydock(['build', '--progress=plain', '--cache-from', `type=registry,ref=${proxy.host}/lazybase/app:cache`,
+    '-o', `type=registry,name=${proxy.host}/lazybase/out:1`, ctx], { root });
+  assert.equal(r.code, 0, r.stderr);
+  const seen = proxy.requests.slice(from);
+  const bases = new Set([...debianLayers, ...busyboxLayers]);
+  const gets = seen.filter((q) => q.method === 'GET' && q.path.includes('/blobs/')).map((q) => q.path.slice(q.path.lastIndexOf('/') + 1));
+  assert.deepEqual(gets.filter((d) => bases.has(d)), [], 'no base layer blob is downloaded');
+  assert.ok(seen.some((q) => q.method === 'POST' && q.path.startsWith('/v2/lazybase/out/blobs/uploads/') && q.path.includes('from=library%2Fbusybox')), 'the busybox layers are mounted');
+  const fsck = await runDrydock(['fsck'], { root });
+  assert.equal(fsck.code, 0, `fsck: ${fsck.stdout}${fsck.stderr}`);
 });
