@@ -98,7 +98,9 @@ export async function mountFuseOverlay(store: LayerStore, lowers: string[], targ
   if (upper) opts.push(`upperdir=${rel(upper.upper)}`, `workdir=${rel(upper.work)}`);
   const mountpoint = path.resolve(target);
   const before = (await stat(mountpoint)).dev;
-  const child = spawn(FUSE_OVERLAYFS, ['-f', '-o', opts.join(','), mountpoint], { cwd: store.root, stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own session (detached: setsid, as the daemon it would be): a Ctrl-C at the terminal goes to
+  // drydock, which cancels and unmounts, not to the server under a RUN that is still being stopped.
+  const child = spawn(FUSE_OVERLAYFS, ['-f', '-o', opts.join(','), mountpoint], { cwd: store.root, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let err = '';
   // Its last words only: a long-lived server may warn now and then.
   child.stderr!.setEncoding('utf8').on('data', (d: string) => { err = (err + d).slice(-4096); });

@@ -167,7 +167,11 @@ test('mountFuseOverlay: mounted when it returns, its server a child until unmoun
   const children = () => run('pgrep', ['-P', String(process.pid), '-x', FUSE_OVERLAYFS]).then((r) => r.stdout.trim(), () => '');
   await mountFuseOverlay(store, ['lower'], path.join(root, 'merged'), { upper: path.join(root, 'upper'), work: path.join(root, 'work') });
   try {
-    assert.match(await children(), /^\d+$/);
+    const pid = await children();
+    assert.match(pid, /^\d+$/);
+    // Its own session: the terminal's Ctrl-C reaches drydock (which unmounts), not the server.
+    const sid = (p: string) => run('ps', ['-o', 'sid=', '-p', p]).then((r) => r.stdout.trim());
+    assert.notEqual(await sid(pid), await sid(String(process.pid)));
     await writeFile(path.join(root, 'merged/g'), 'upper');
   } finally {
     await unmount(path.join(root, 'merged'));
