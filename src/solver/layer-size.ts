@@ -6,6 +6,7 @@
 import { Transform, type Readable } from 'node:stream';
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Digest } from '../image/oci.js';
 import { TarContentCounter } from '../archive/content-size.js';
 
@@ -56,10 +57,14 @@ export class LayerSizes {
   }
 
   async set(diffID: Digest, size: number): Promise<void> {
+    // Platforms of one build measure a shared layer side by side: write it once, and each
+    // writer through its own temp file (one name per process raced: the second rename found none).
+    if (this.memo.get(diffID) === size) return;
     this.memo.set(diffID, size);
     await mkdir(this.dir, { recursive: true });
     const f = join(this.dir, diffID.slice(7));
-    await writeFile(`${f}.${process.pid}.tmp`, String(size));
-    await rename(`${f}.${process.pid}.tmp`, f);
+    const tmp = `${f}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, String(size));
+    await rename(tmp, f);
   }
 }
