@@ -16,7 +16,7 @@ import { repoRoot } from '../../helpers/paths.js';
 import { startRegistry, type RegistryFixture } from '../../helpers/registry.js';
 import { removeTmpStoreRoots } from '../../helpers/store.js';
 import { storeWith } from '../build/util.js';
-import { createRootlessUser, rootlessSupported, type RootlessUser } from './user.js';
+import { createRootlessUser, rootlessSupported, type RootlessUser, userWorkDir } from './user.js';
 
 const run = promisify(execFile);
 const skip = await rootlessSupported();
@@ -62,8 +62,7 @@ async function bothBuild(args: string[], roots: { userRoot: string; rootRoot: st
 before(async () => {
   if (skip) return;
   user = await createRootlessUser();
-  work = await mkdtemp(path.join(os.tmpdir(), 'drydock-rootless-'));
-  await chmod(work, 0o755);
+  work = await userWorkDir('drydock-rootless-');
 });
 
 after(async () => {

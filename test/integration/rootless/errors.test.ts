@@ -10,7 +10,7 @@ import { chmod, copyFile, mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createRootlessUser, rootlessSupported, type RootlessUser } from './user.js';
+import { createRootlessUser, rootlessSupported, type RootlessUser, userWorkDir } from './user.js';
 
 const run = promisify(execFile);
 const skip = await rootlessSupported();
@@ -22,8 +22,7 @@ before(async () => {
   if (skip) return;
   noRange = await createRootlessUser({ subordinateIds: false });
   withRange = await createRootlessUser();
-  bin = await mkdtemp(path.join(os.tmpdir(), 'drydock-rootless-bin-'));
-  await chmod(bin, 0o755);
+  bin = await userWorkDir('drydock-rootless-bin-');
 });
 
 after(async () => {

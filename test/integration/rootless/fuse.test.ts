@@ -17,7 +17,7 @@ import { runDrydock } from '../../helpers/cli.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { removeTmpStoreRoots } from '../../helpers/store.js';
 import { storeWith } from '../build/util.js';
-import { createRootlessUser, rootlessSupported, type RootlessUser } from './user.js';
+import { createRootlessUser, rootlessSupported, type RootlessUser, userWorkDir } from './user.js';
 
 const run = promisify(execFile);
 const skip = await rootlessSupported();
@@ -42,8 +42,7 @@ before(async () => {
     await chmod('/dev/fuse', 0o666);
   }
   user = await createRootlessUser();
-  work = await mkdtemp(path.join(os.tmpdir(), 'drydock-fuse-'));
-  await chmod(work, 0o755);
+  work = await userWorkDir('drydock-fuse-');
 });
 
 after(async () => {

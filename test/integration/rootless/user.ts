@@ -5,7 +5,8 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -40,6 +41,26 @@ export async function rootlessSupported(): Promise<string | undefined> {
     }
   }
   return undefined;
+}
+
+/**
+ * A work directory the test user can reach: made under TMPDIR, mode 0755, with every directory
+ * above it, and above the checkout the user runs the CLI from, made searchable by others (o+x)
+ * where it is not. scripts/test.sh's TMPDIR comes from mktemp (0700), and a checkout may sit
+ * under /root; search alone lets the user through without listing anything. Left so: files of
+ * concurrent rootless tests go through the same directories.
+ */
+export async function userWorkDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await chmod(dir, 0o755);
+  for (const start of [path.dirname(dir), repoRoot]) {
+    for (let p = path.resolve(start); ; p = path.dirname(p)) {
+      const mode = (await stat(p)).mode & 0o7777;
+      if (!(mode & 0o001)) await chmod(p, mode | 0o001);
+      if (p === path.dirname(p)) break;
+    }
+  }
+  return dir;
 }
 
 function cliArgv(): string[] {
