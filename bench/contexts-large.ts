@@ -3,8 +3,9 @@
  * 100-file directories under data/, COPYed by name, optionally beside a node_modules/ tree that
  * .dockerignore excludes. Contents are deterministic, so both builders see the same bytes.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeSmallFiles } from './contexts.js';
 
 export interface LargeContextOptions {
   /** Files under data/, copied by `COPY data /data/`. */
@@ -13,25 +14,10 @@ export interface LargeContextOptions {
   excluded?: number;
 }
 
-/** Writes `count` files of 64 B to 2 KiB into 100-file directories under `dir`. */
-async function fill(dir: string, count: number, seed: number): Promise<void> {
-  const next = () => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return seed >>> 0; };
-  for (let d = 0; d * 100 < count; d++) {
-    const sub = path.join(dir, `d${String(d).padStart(4, '0')}`);
-    await mkdir(sub, { recursive: true });
-    const writes: Promise<void>[] = [];
-    for (let f = d * 100; f < Math.min(count, (d + 1) * 100); f++) {
-      const size = 64 + (next() % 1985);
-      writes.push(writeFile(path.join(sub, `f${f}.txt`), `${f}:`.padEnd(size, String.fromCharCode(97 + (next() % 26)))));
-    }
-    await Promise.all(writes);
-  }
-}
-
 export async function largeContext(dir: string, opts: LargeContextOptions): Promise<string> {
-  await fill(path.join(dir, 'data'), opts.files, 0x2545f491);
+  await writeSmallFiles(path.join(dir, 'data'), opts.files, 0x2545f491, 4);
   if (opts.excluded) {
-    await fill(path.join(dir, 'node_modules'), opts.excluded, 0x1b873593);
+    await writeSmallFiles(path.join(dir, 'node_modules'), opts.excluded, 0x1b873593, 4);
     await writeFile(path.join(dir, '.dockerignore'), 'node_modules\n');
   }
   await writeFile(path.join(dir, 'Dockerfile'), 'FROM busybox:latest\nCOPY data /data/\n');

@@ -22,12 +22,14 @@ export async function editGoSource(dir: string, n: number): Promise<void> {
   await writeFile(file, edited);
 }
 
-/** `count` small files (64 B to 2 KiB) in 100-file directories, copied whole by the Dockerfile. */
-export async function manyFilesContext(dir: string, count: number): Promise<string> {
-  let seed = 0x2545f491;
+/**
+ * Writes `count` deterministic files of 64 B to 2 KiB (xorshift from `seed`) into 100-file
+ * directories `d000…` under `dir`, their numbers padded to `digits`.
+ */
+export async function writeSmallFiles(dir: string, count: number, seed: number, digits: number): Promise<void> {
   const next = () => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return seed >>> 0; };
   for (let d = 0; d * 100 < count; d++) {
-    const sub = path.join(dir, 'files', `d${String(d).padStart(3, '0')}`);
+    const sub = path.join(dir, `d${String(d).padStart(digits, '0')}`);
     await mkdir(sub, { recursive: true });
     const writes: Promise<void>[] = [];
     for (let f = d * 100; f < Math.min(count, (d + 1) * 100); f++) {
@@ -36,6 +38,11 @@ export async function manyFilesContext(dir: string, count: number): Promise<stri
     }
     await Promise.all(writes);
   }
+}
+
+/** `count` small files (64 B to 2 KiB) in 100-file directories, copied whole by the Dockerfile. */
+export async function manyFilesContext(dir: string, count: number): Promise<string> {
+  await writeSmallFiles(path.join(dir, 'files'), count, 0x2545f491, 3);
   await writeFile(path.join(dir, 'Dockerfile'), 'FROM busybox:latest\nCOPY . /data/\n');
   return dir;
 }
