@@ -145,3 +145,16 @@ export async function pushBusyboxIndex(registry: { host: string }, platforms: Fi
   const { digest } = await pushImage(cache, ref, remote);
   return { ref: remote, digest, manifests: index.manifests.map((d) => ({ platform: formatPlatform(d.platform!), digest: d.digest })) };
 }
+
+/** ELF e_machine of `file` (62 x86-64, 183 AArch64, 40 ARM): which architecture a binary is for. */
+export async function elfMachine(file: string): Promise<number> {
+  const fh = await fs.open(file);
+  try {
+    const b = Buffer.alloc(20);
+    await fh.read(b, 0, 20, 0);
+    if (b.subarray(0, 4).toString('latin1') !== '\x7fELF') throw new Error(`${file} is not an ELF file`);
+    return b.readUInt16LE(18);
+  } finally {
+    await fh.close();
+  }
+}

@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
@@ -19,7 +19,7 @@ import { flattenLayers } from '../../../src/image/flatten.js';
 import { MediaType, type Index } from '../../../src/image/oci.js';
 import { runDrydock } from '../../helpers/cli.js';
 import { repoRoot, runningFromSource } from '../../helpers/paths.js';
-import { fixturePlatform, type FixturePlatform } from '../../helpers/platform-fixtures.js';
+import { elfMachine, fixturePlatform, type FixturePlatform } from '../../helpers/platform-fixtures.js';
 import { removeTmpStoreRoots, tmpStoreRoot } from '../../helpers/store.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,18 +29,6 @@ const ELF_MACHINE: Partial<Record<FixturePlatform, number>> = { 'linux/amd64': 6
 const PLATFORMS = ['linux/amd64', 'linux/arm64'] as const;
 
 after(removeTmpStoreRoots);
-
-async function elfMachine(file: string): Promise<number> {
-  const fh = await open(file);
-  try {
-    const b = Buffer.alloc(20);
-    await fh.read(b, 0, 20, 0);
-    assert.equal(b.subarray(0, 4).toString('latin1'), '\x7fELF', `${file} is an ELF file`);
-    return b.readUInt16LE(18);
-  } finally {
-    await fh.close();
-  }
-}
 
 /** examples/go-cross/base-images: from source through tsx, or compiled in dist/. */
 function baseImages(root: string) {

@@ -1,32 +1,18 @@
 /** The foreign-platform busybox fixtures: each platform's binary is that architecture's, and the index pushes whole. */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore } from '../../../src/store/index.js';
 import { resolveImage } from '../../../src/image/resolve.js';
 import { RegistryClient } from '../../../src/registry/client.js';
 import { endpointsFor } from '../../../src/registry/endpoint.js';
 import type { Index } from '../../../src/image/oci.js';
-import { busyboxIndex, fixturePlatform, pushBusyboxIndex } from '../../helpers/platform-fixtures.js';
+import { busyboxIndex, elfMachine, fixturePlatform, pushBusyboxIndex } from '../../helpers/platform-fixtures.js';
 import { startRegistry } from '../../helpers/registry.js';
 import { imageFiles } from '../build/util.js';
 import { removeTmpStoreRoots, tmpStoreRoot } from '../../helpers/store.js';
 
 after(removeTmpStoreRoots);
-
-/** ELF e_machine: 62 x86-64, 183 AArch64, 40 ARM. */
-async function elfMachine(file: string): Promise<number> {
-  const fh = await open(file);
-  try {
-    const b = Buffer.alloc(20);
-    await fh.read(b, 0, 20, 0);
-    assert.equal(b.subarray(0, 4).toString('latin1'), '\x7fELF');
-    return b.readUInt16LE(18);
-  } finally {
-    await fh.close();
-  }
-}
 
 test('busyboxIndex: one manifest per platform, each with its own architecture binary', async () => {
   const store = await openStore(await tmpStoreRoot());
