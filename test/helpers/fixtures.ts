@@ -211,8 +211,9 @@ async function fixtureStoreImage(name: FixtureName): Promise<{ store: Store; ref
   return { store, ref };
 }
 
-async function copyBlob(from: Store, to: Store, d: Descriptor): Promise<void> {
-  if ((await to.content.size(d.digest)) === d.size) return;
+/** Copies one blob between stores (the fixture store and a test's) unless `to` has it already. */
+export async function copyBlob(from: Store, to: Store, d: Descriptor): Promise<void> {
+  if (from === to || (await to.content.size(d.digest)) === d.size) return;
   await to.content.writeStream(createReadStream(from.content.path(d.digest)), { digest: d.digest, size: d.size });
 }
 

@@ -8,14 +8,14 @@
  * as the official images set it, spares the fsyncs meanwhile and is removed after.
  */
 import { execFile } from 'node:child_process';
-import { createReadStream, existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { checkEmulation, enableHint } from '../../src/exec/binfmt.js';
 import { importRootfs } from '../../src/image/import.js';
 import { hostPlatform, MediaType, type Descriptor, type Index } from '../../src/image/oci.js';
 import { openStore, withLock, type Store } from '../../src/store/index.js';
-import { debianMirror, fixtureImage, trimDebianRootfs } from './fixtures.js';
+import { copyBlob, debianMirror, fixtureImage, trimDebianRootfs } from './fixtures.js';
 import { fixturePlatform } from './platform-fixtures.js';
 import { testCacheDir } from './paths.js';
 
@@ -94,11 +94,6 @@ async function platformManifest(cache: Store, platform: ForeignDebianPlatform): 
     const r = await importRootfs(cache, tar, ref, { changes: CHANGES, message: `drydock test fixture debian ${platform}`, platform: fixturePlatform(platform) });
     return r.manifestDescriptor;
   });
-}
-
-async function copyBlob(from: Store, to: Store, d: Descriptor): Promise<void> {
-  if ((await to.content.size(d.digest)) === d.size) return;
-  await to.content.writeStream(createReadStream(from.content.path(d.digest)), { digest: d.digest, size: d.size });
 }
 
 /**

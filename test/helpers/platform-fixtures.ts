@@ -9,7 +9,7 @@
  * Needs `dpkg --add-architecture arm64 armhf` and an apt update (scripts/setup.sh --test).
  */
 import { execFile } from 'node:child_process';
-import { createReadStream, existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { importRootfs } from '../../src/image/import.js';
@@ -17,7 +17,7 @@ import { hostPlatform, MediaType, type Descriptor, type Index, type Manifest, ty
 import { formatPlatform, normalizePlatform } from '../../src/image/platform.js';
 import { pushImage } from '../../src/registry/index.js';
 import { openStore, withLock, type Store } from '../../src/store/index.js';
-import { busyboxRootfs, fixtureImage } from './fixtures.js';
+import { busyboxRootfs, copyBlob, fixtureImage } from './fixtures.js';
 import { testCacheDir } from './paths.js';
 
 const run = promisify(execFile);
@@ -92,11 +92,6 @@ async function platformManifest(cache: Store, p: FixturePlatform): Promise<Descr
     const r = await importRootfs(cache, tar, ref, { changes: [`ENV ${BASE_PATH}`, 'CMD ["sh"]'], message: `drydock test fixture busybox ${p}`, platform: fixturePlatform(p) });
     return r.manifestDescriptor;
   });
-}
-
-async function copyBlob(from: Store, to: Store, d: Descriptor): Promise<void> {
-  if (from === to || (await to.content.size(d.digest)) === d.size) return;
-  await to.content.writeStream(createReadStream(from.content.path(d.digest)), { digest: d.digest, size: d.size });
 }
 
 export interface BusyboxIndexOptions {
