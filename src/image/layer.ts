@@ -1,8 +1,9 @@
 /** Layer codecs: one streaming pass computes the diffID (tar) and the blob digest (compressed). */
 import type { Readable, TransformCallback } from 'node:stream';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrydockError } from '../util/errors.js';
+import { replaceFile } from '../util/replace-file.js';
 import type { Store } from '../store/index.js';
 import { HashingStream } from './digest.js';
 import { materialize } from '../store/lazy.js';
@@ -74,9 +75,6 @@ export async function recompressLayer(store: Store, d: Descriptor, to: Compressi
   } catch { /* not converted yet */ }
   await materialize(store, [d.digest]);
   const { digest, size } = await store.content.writeStream(through(decompress(store.content.createReadStream(d.digest), from), compressor(to, level)));
-  await mkdir(join(memo, '..'), { recursive: true });
-  const tmp = `${memo}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(tmp, JSON.stringify({ digest, size }));
-  await rename(tmp, memo);
+  await replaceFile(memo, JSON.stringify({ digest, size }), { mkdir: true });
   return { mediaType: layerMediaType(to, style), digest, size };
 }

@@ -3,11 +3,11 @@
  * atomically (temp + rename) so a crash never leaves half a record. Each record's layer blob is
  * held by a store lease, so `drydock prune` keeps what the cache can still use.
  */
-import { mkdir, readFile, rename, writeFile, rm, readdir, stat, utimes } from 'node:fs/promises';
+import { mkdir, readFile, rm, readdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { isSnapshotLayer, type CacheKey, type CacheRecord } from '../graph/index.js';
 import { acquireLock } from '../store/lock.js';
+import { replaceFile } from '../util/replace-file.js';
 
 export interface LeaseHolder {
   lease(name: string, digests: `sha256:${string}`[]): Promise<void>;
@@ -39,9 +39,7 @@ export class StepCache {
     // A snapshot layer has no blob to hold (the snapshotter's prune keeps what records name).
     if (rec.layer && !isSnapshotLayer(rec.layer.descriptor)) await this.leases.lease(leaseName(rec.key), [rec.layer.descriptor.digest]);
     else await this.leases.unlease(leaseName(rec.key));
-    const tmp = `${this.file(rec.key)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify(rec));
-    await rename(tmp, this.file(rec.key));
+    await replaceFile(this.file(rec.key), JSON.stringify(rec));
   }
 
   /**

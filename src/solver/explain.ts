@@ -13,10 +13,11 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheKey, CacheRecord } from '../graph/index.js';
 import { stableJSON } from '../graph/index.js';
+import { replaceFile } from '../util/replace-file.js';
 
 export interface StepTrace {
   /** `<stage name>#<n>` (n as in `[stage n/m]`). */
@@ -116,19 +117,19 @@ export class Explainer {
     for (const [digest, files] of this.files) {
       const f = join(dir, `${hex(digest)}.json`);
       if (existsSync(f)) continue; // content-addressed: there means written whole
-      await atomicWrite(f, JSON.stringify(files));
+      await replaceFile(f, JSON.stringify(files), { mkdir: true });
     }
     const traces = join(this.root, 'cache', 'traces');
     for (const t of Object.values(this.current)) {
       const f = join(traces, `${hex(t.key)}.json`);
       if (existsSync(f)) continue;
-      await atomicWrite(f, JSON.stringify(t));
+      await replaceFile(f, JSON.stringify(t), { mkdir: true });
       // Appends of one short line are atomic, so concurrent builds may share a parent.
       await appendFile(join(traces, `${hex(t.parent)}.next`), `${hex(t.key)}\n`);
     }
     const same = this.previous && stableJSON(Object.values(this.previous.steps).map((s) => s.key)) === stableJSON(Object.values(this.current).map((s) => s.key));
     if (same) return;
-    await atomicWrite(this.file, JSON.stringify({ version: 1, steps: this.current } satisfies BuildTrace));
+    await replaceFile(this.file, JSON.stringify({ version: 1, steps: this.current } satisfies BuildTrace), { mkdir: true });
   }
 
   /**
@@ -303,12 +304,3 @@ function short(d: string): string {
   return d.replace(/^sha256:/, '').slice(0, 12);
 }
 
-let tmpSeq = 0;
-
-async function atomicWrite(file: string, data: string): Promise<void> {
-  await mkdir(join(file, '..'), { recursive: true });
-  // Unique per write: a multi-platform build's platforms save the trace of a shared step at once.
-  const tmp = `${file}.${process.pid}.${(tmpSeq++).toString(36)}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
-}

@@ -4,9 +4,9 @@
  * `<root>/cache/sizes/`.
  */
 import { Transform, type Readable } from 'node:stream';
-import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { replaceFile } from '../util/replace-file.js';
 import type { Digest } from '../image/oci.js';
 import { TarContentCounter } from '../archive/content-size.js';
 
@@ -57,14 +57,10 @@ export class LayerSizes {
   }
 
   async set(diffID: Digest, size: number): Promise<void> {
-    // Platforms of one build measure a shared layer side by side: write it once, and each
-    // writer through its own temp file (one name per process raced: the second rename found none).
+    // Platforms of one build measure a shared layer side by side: write it once (replaceFile gives
+    // each writer its own temp file: one name per process raced, the second rename found none).
     if (this.memo.get(diffID) === size) return;
     this.memo.set(diffID, size);
-    await mkdir(this.dir, { recursive: true });
-    const f = join(this.dir, diffID.slice(7));
-    const tmp = `${f}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, String(size));
-    await rename(tmp, f);
+    await replaceFile(join(this.dir, diffID.slice(7)), String(size), { mkdir: true });
   }
 }
